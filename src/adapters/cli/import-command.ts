@@ -1,0 +1,10 @@
+import type { Command } from "commander";
+import { QcCollabError } from "../../model/errors.js";
+import type { CliContext } from "./context.js";
+
+// Placeholder registered so the CLI skeleton builds; replaced by the real command.
+export function registerImportCommand(program: Command, _ctx: CliContext): void {
+  program.command("import").action(() => {
+    throw new QcCollabError("E_INTERNAL", "the import command is not built yet");
+  });
+}

@@ -1,0 +1,21 @@
+import { isQcCollabError } from "../model/errors.js";
+
+/** Exit codes are part of the contract (README, DESIGN.md §3). */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  changesPresent: 2,
+  applyPartlyFailed: 3,
+  stoppedByGuard: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The one place that maps errors to exit codes. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (isQcCollabError(error)) {
+    if (error.code === "E_GUARD") return EXIT.stoppedByGuard;
+    if (error.code === "E_APPLY_PARTIAL") return EXIT.applyPartlyFailed;
+  }
+  return EXIT.error;
+}
