@@ -42,6 +42,10 @@ export interface PlanWarning {
   readonly message: string;
   readonly projectId?: number;
   readonly source?: string;
+  /** The user the warning is about (e.g. W_EXPIRES_SOON, W_OWNER_ACCESS). */
+  readonly user?: string;
+  /** A date the warning is about, `YYYY-MM-DD` (e.g. the expiry date of W_EXPIRES_SOON). */
+  readonly date?: string;
 }
 
 export interface PlanSummary {
