@@ -18,6 +18,7 @@ export type ErrorCode =
   | "E_PLAN_FILE"
   | "E_GUARD"
   | "E_APPLY_PARTIAL"
+  | "E_VERIFY"
   | "E_USAGE"
   | "E_INTERNAL";
 
