@@ -1,0 +1,34 @@
+import type { ApplyResult } from "../model/apply-result.js";
+import { QcCollabError } from "../model/errors.js";
+import type { Plan } from "../model/plan.js";
+import { applyPlan, type ApplyOptions } from "../apply/apply-plan.js";
+import { assertGuards } from "../apply/guards.js";
+import { findStaleProjects } from "../plan/plan-file.js";
+import { readLiveState } from "./read-live-state.js";
+
+/**
+ * Applies a saved plan exactly as reviewed (DESIGN.md §4): guards first, then one read of every
+ * project in it; if any project's collaborators moved since the plan was made, the whole plan is
+ * refused (E_STALE_PLAN) and nothing is written.
+ */
+export async function applySavedPlan(
+  plan: Plan,
+  options: Omit<ApplyOptions, "live"> & { readonly readConcurrency?: number },
+): Promise<ApplyResult> {
+  assertGuards(plan, { maxDeletions: options.maxDeletions ?? plan.settings.maxDeletions });
+  const current = await readLiveState(options.api, plan.projects, {
+    concurrency: options.readConcurrency ?? options.concurrency ?? 8,
+  });
+  const stale = findStaleProjects(plan, current);
+  if (stale.length > 0) {
+    throw new QcCollabError(
+      "E_STALE_PLAN",
+      `the plan is stale: the collaborators of ${stale.length} project${stale.length === 1 ? "" : "s"} changed since it was made; nothing was applied`,
+      {
+        details: stale.map((p) => `"${p.name}" (#${p.projectId}) changed`),
+        hint: "make a new plan with `qc-collab plan --out FILE`, review it, and apply that",
+      },
+    );
+  }
+  return applyPlan(plan, { ...options, live: current });
+}
