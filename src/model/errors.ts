@@ -20,6 +20,8 @@ export type ErrorCode =
   | "E_APPLY_PARTIAL"
   | "E_VERIFY"
   | "E_USAGE"
+  /** The reconciler is shutting down (SIGTERM/SIGINT): no new API call was started. */
+  | "E_INTERRUPTED"
   | "E_INTERNAL";
 
 /**
