@@ -1,0 +1,60 @@
+import type { Access } from "../model/access.js";
+import type { ApplyResult, ChangeResult, ProjectApplyResult } from "../model/apply-result.js";
+
+const SIGN = { create: "+", update: "~", delete: "-" } as const;
+const COLOURS = { applied: "\u001b[32m", failed: "\u001b[31m", skipped: "\u001b[33m", reset: "\u001b[0m" };
+
+function access(a: Access | null): string {
+  if (a === null) return "";
+  return `${a.permission}${a.liveControl ? " + live control" : ""}`;
+}
+
+function changeLine(result: ChangeResult, color: boolean): string {
+  const { change, outcome } = result;
+  const what =
+    change.action === "create"
+      ? access(change.after)
+      : change.action === "update"
+        ? `${access(change.before)} -> ${access(change.after)}`
+        : `was ${access(change.before)}`;
+  const label = outcome.padEnd(7);
+  const tag = color ? `${COLOURS[outcome]}${label}${COLOURS.reset}` : label;
+  const why = result.error === undefined ? "" : `  (${result.error.code}: ${result.error.message})`;
+  return `  ${tag} ${SIGN[change.action]} ${change.user}  ${what}${outcome === "failed" ? why : ""}`;
+}
+
+function projectBlock(project: ProjectApplyResult, color: boolean): string[] {
+  const head = `${project.name} (#${project.projectId}): ${project.outcome}`;
+  const lines = [head, ...project.changes.map((c) => changeLine(c, color))];
+  const skipped = project.changes.find((c) => c.outcome === "skipped");
+  if (project.error !== undefined && project.error.code === "E_VERIFY") {
+    lines.push(`  verification failed: ${project.error.message}`);
+  } else if (skipped?.error !== undefined && !project.changes.some((c) => c.outcome === "failed")) {
+    lines.push(`  ${skipped.error.code}: ${skipped.error.message}`);
+  }
+  return lines;
+}
+
+/** One line that a person, a log and a PR comment can all quote. */
+export function applySummaryLine(result: ApplyResult): string {
+  if (result.status === "no-changes") return "No changes.";
+  const { applied, failed, skipped } = result.counts;
+  const projects = result.projects.length;
+  const failedProjects = result.projects.filter((p) => p.outcome === "failed").length;
+  const verdict =
+    result.status === "applied"
+      ? "Apply complete"
+      : result.status === "partial"
+        ? "Apply partly failed"
+        : "Apply failed";
+  return `${verdict}: ${applied} applied, ${failed} failed, ${skipped} skipped, in ${projects} project${projects === 1 ? "" : "s"} (${failedProjects} failed).`;
+}
+
+/** The result table: per project, per change applied / failed / skipped, then the summary line. */
+export function renderApplyText(result: ApplyResult, options: { readonly color: boolean }): string {
+  if (result.status === "no-changes") return "No changes.\n";
+  const blocks = result.projects.map((p) => projectBlock(p, options.color).join("\n"));
+  const tail =
+    result.journalError === undefined ? [] : [`warning: the journal is incomplete: ${result.journalError}`];
+  return `${[...blocks, "", applySummaryLine(result), ...tail].join("\n")}\n`;
+}
