@@ -3,6 +3,7 @@ import { QcCollabError } from "../model/errors.js";
 import type { Plan } from "../model/plan.js";
 import { applyPlan, type ApplyOptions } from "../apply/apply-plan.js";
 import { assertGuards } from "../apply/guards.js";
+import { projectLabel } from "../apply/project-label.js";
 import { findStaleProjects } from "../plan/plan-file.js";
 import { readLiveState } from "./read-live-state.js";
 
@@ -25,7 +26,7 @@ export async function applySavedPlan(
       "E_STALE_PLAN",
       `the plan is stale: the collaborators of ${stale.length} project${stale.length === 1 ? "" : "s"} changed since it was made; nothing was applied`,
       {
-        details: stale.map((p) => `"${p.name}" (#${p.projectId}) changed`),
+        details: stale.map((p) => `${projectLabel(p)} changed`),
         hint: "make a new plan with `qc-collab plan --out FILE`, review it, and apply that",
       },
     );

@@ -1,6 +1,7 @@
 import { QcCollabError } from "../model/errors.js";
 import type { Plan } from "../model/plan.js";
 import { evaluateGuards } from "../plan/guards.js";
+import { projectLabel } from "./project-label.js";
 
 /**
  * Throws E_GUARD (exit 4) when the plan breaks a safety guard, before apply makes any call. The
@@ -14,9 +15,7 @@ export function assertGuards(plan: Plan, options: { readonly maxDeletions: numbe
   const details = violations.map((v) => v.message);
   if (tooMany) {
     const removals = plan.projects.flatMap((p) =>
-      p.changes
-        .filter((c) => c.action === "delete")
-        .map((c) => `remove ${c.user} from "${p.name}" (#${p.projectId})`),
+      p.changes.filter((c) => c.action === "delete").map((c) => `remove ${c.user} from ${projectLabel(p)}`),
     );
     details.push(...removals.map((r) => `  ${r}`));
   }
