@@ -49,7 +49,7 @@ export function authenticate(
   if (timestamp === undefined || timestamp.trim() === "") {
     return { ok: false, message: "Timestamp header missing: send the Unix time in seconds used in the hash" };
   }
-  if (!/^\d{1,12}$/.test(timestamp.trim())) {
+  if (!/^\d{1,15}$/.test(timestamp.trim())) {
     return { ok: false, message: "Timestamp header must be the Unix time in whole seconds" };
   }
   const seconds = Number(timestamp.trim());
