@@ -1,0 +1,172 @@
+import { homedir } from "node:os";
+import { dirname, resolve } from "node:path";
+import type { DesiredState } from "./../model/desired-state.js";
+import { QcCollabError } from "../model/errors.js";
+import { applyPlan } from "../apply/apply-plan.js";
+import { planFromDesired } from "../app/plan-from-desired.js";
+import type { ApiRequestEvent, QuantConnectApi } from "../qc/api.js";
+import { createQuantConnectClient } from "../qc/client.js";
+import { resolveApiUrl, resolveCredentials } from "../qc/credentials.js";
+import type { Credentials } from "../qc/signing.js";
+import { startEmbeddedSandbox } from "../sandbox/embedded.js";
+import { gitHead, gitPullFastForward } from "./daemon/git.js";
+import { startHealthServer, type HealthServer } from "./daemon/health-server.js";
+import { createReconcilerMetrics } from "./daemon/metrics.js";
+import { reconcileOnce } from "./daemon/reconcile-run.js";
+import { exitCodeForOutcome } from "./daemon/run-record.js";
+import { createRunLoop } from "./daemon/run-loop.js";
+import { assertValidSchedule, startSchedule, type Schedule } from "./daemon/scheduler.js";
+import { gateApi } from "./daemon/shutdown-gate.js";
+import { EXIT } from "./exit-codes.js";
+
+export interface ReconcileOptions {
+  readonly file: string;
+  /** Exactly one of schedule / once. */
+  readonly schedule?: string;
+  readonly once: boolean;
+  readonly apply: boolean;
+  readonly healthPort?: number;
+  readonly gitPull: boolean;
+  readonly sandbox: boolean;
+  readonly apiUrl?: string;
+  readonly maxDeletions?: number;
+}
+
+export interface DaemonIo {
+  /** One JSON line per event goes here (stdout). */
+  readonly stdout: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Reads and validates the desired file; throws QcCollabError when it is invalid. */
+  readonly loadDesired: (path: string) => Promise<DesiredState>;
+  /** Where SIGTERM/SIGINT come from; tests and the CLI pass `process`. */
+  readonly signals: Pick<NodeJS.Process, "once" | "off">;
+  readonly clock?: () => Date;
+}
+
+interface Connection {
+  readonly api: QuantConnectApi;
+  readonly credentials: Credentials;
+  close(): Promise<void>;
+}
+
+async function connect(
+  options: ReconcileOptions,
+  io: DaemonIo,
+  onRequest: (event: ApiRequestEvent) => void,
+): Promise<Connection> {
+  if (options.sandbox) {
+    const sandbox = await startEmbeddedSandbox({ cwd: io.cwd });
+    const api = createQuantConnectClient({
+      apiUrl: sandbox.apiUrl,
+      credentials: sandbox.credentials,
+      onRequest,
+    });
+    return { api, credentials: sandbox.credentials, close: () => sandbox.close() };
+  }
+  const apiUrl = resolveApiUrl(options.apiUrl, io.env);
+  const credentials = await resolveCredentials({ env: io.env, homeDir: io.env["HOME"] ?? homedir() });
+  const api = createQuantConnectClient({ apiUrl, credentials, onRequest });
+  return { api, credentials, close: () => Promise.resolve() };
+}
+
+/**
+ * `qc-collab reconcile`: the pull-based reconciler (DESIGN.md §8). Runs on a cron schedule (or
+ * once), one run at a time, each logged as one JSON line; serves /healthz and /metrics; stops
+ * cleanly on SIGTERM/SIGINT. Returns the process exit code: with --once the run's code, else 0
+ * after a signal.
+ */
+export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Promise<number> {
+  if ((options.schedule === undefined) === !options.once) {
+    throw new QcCollabError("E_USAGE", "reconcile needs exactly one of --schedule CRON or --once");
+  }
+  if (options.schedule !== undefined) assertValidSchedule(options.schedule);
+  const clock = io.clock ?? (() => new Date());
+  const log = (line: object) => io.stdout.write(`${JSON.stringify(line)}\n`);
+  const metrics = createReconcilerMetrics();
+  const file = resolve(io.cwd, options.file);
+  const configDir = dirname(file);
+
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+  const connection = await connect(options, io, (event) => {
+    metrics.recordApiRequest(event);
+  });
+  const api = gateApi(connection.api, isShuttingDown);
+  const identity = { uid: Number(connection.credentials.userId) };
+
+  const loop = createRunLoop({
+    metrics,
+    log,
+    clock,
+    run: () =>
+      reconcileOnce({
+        mode: options.apply ? "apply" : "plan",
+        ...(options.gitPull ? { pull: () => gitPullFastForward(configDir) } : {}),
+        head: () => gitHead(configDir),
+        loadDesired: () => io.loadDesired(options.file),
+        api,
+        identity: () => Promise.resolve(identity),
+        makePlan: (input) => planFromDesired(input),
+        applyPlan: (plan, gated) =>
+          applyPlan(plan, {
+            api: gated,
+            ...(options.maxDeletions === undefined ? {} : { maxDeletions: options.maxDeletions }),
+            actor: io.env["USER"] ?? "qc-collab-reconcile",
+          }),
+        clock,
+      }),
+  });
+
+  let health: HealthServer | undefined;
+  let schedule: Schedule | undefined;
+  let wake: (() => void) | undefined;
+  const stopped = new Promise<void>((resolveStop) => (wake = resolveStop));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log({ event: "stopping", time: clock().toISOString(), signal, running: loop.running() });
+    wake?.();
+  };
+  io.signals.once("SIGTERM", onSignal);
+  io.signals.once("SIGINT", onSignal);
+
+  try {
+    if (options.healthPort !== undefined) {
+      health = await startHealthServer({ port: options.healthPort, state: loop, metrics });
+      log({
+        event: "listening",
+        time: clock().toISOString(),
+        port: health.port,
+        paths: ["/healthz", "/metrics"],
+      });
+    }
+    let exitCode: number = EXIT.ok;
+    if (options.once) {
+      const record = await loop.trigger();
+      exitCode = isShuttingDown() ? EXIT.ok : exitCodeForOutcome(record?.outcome ?? "error");
+    } else if (options.schedule !== undefined) {
+      schedule = await startSchedule(options.schedule, () => {
+        if (!isShuttingDown()) void loop.trigger();
+      });
+      log({
+        event: "scheduled",
+        time: clock().toISOString(),
+        schedule: options.schedule,
+        mode: options.apply ? "apply" : "plan",
+      });
+      await stopped;
+    }
+    return exitCode;
+  } finally {
+    shuttingDown = true;
+    await schedule?.stop();
+    // The call in flight finishes; the gate refuses the next one, so this wait is short.
+    await loop.idle();
+    await health?.close();
+    await connection.close();
+    io.signals.off("SIGTERM", onSignal);
+    io.signals.off("SIGINT", onSignal);
+    log({ event: "stopped", time: clock().toISOString() });
+  }
+}
