@@ -12,6 +12,9 @@ import {
 /** GitHub refuses comments over 65,536 characters; stay a little under for the marker the action adds. */
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 65_000;
 
+/** Past this many changes the tables are folded even when they fit: the summary is what a reviewer reads first. */
+export const COLLAPSE_OVER_CHANGES = 50;
+
 const ACTION_CELL: Readonly<Record<Change["action"], string>> = {
   create: "➕ add",
   update: "✏️ change",
@@ -109,6 +112,18 @@ function personSection(people: readonly PersonView[], rows: number): string[] {
   return lines;
 }
 
+function quietUnmanagedSection(projects: readonly ProjectPlan[], rows: number): string[] {
+  const lines = ["#### Unchanged projects with unmanaged collaborators (prune is off)", ""];
+  for (const project of projects.slice(0, rows)) {
+    const kept = project.unmanaged.slice(0, rows).map((u) => `${code(u.user)} (${formatAccess(u.access)})`);
+    if (project.unmanaged.length > rows) kept.push(`…and ${project.unmanaged.length - rows} more`);
+    lines.push(`- ${escapeMarkdown(project.name)} (#${project.projectId}): ${kept.join(", ")}`);
+  }
+  if (projects.length > rows) lines.push(`- ${more(projects.length - rows, "project", "projects")}`);
+  lines.push("");
+  return lines;
+}
+
 function header(plan: Plan): string[] {
   const lines = [
     `### qc-collab plan for \`${plan.configFile.replace(/`/g, "'")}\``,
@@ -143,6 +158,8 @@ function render(plan: Plan, detail: Detail, people: readonly PersonView[]): stri
   for (const project of changed.slice(0, detail.projects)) body.push(...projectSection(project, detail.rows));
   if (changed.length > detail.projects)
     body.push(more(changed.length - detail.projects, "changed project", "changed projects"), "");
+  const quiet = plan.projects.filter((p) => p.changes.length === 0 && p.unmanaged.length > 0);
+  if (quiet.length > 0 && detail.rows > 0) body.push(...quietUnmanagedSection(quiet, detail.rows));
   if (people.length > 0 && detail.rows > 0) body.push(...personSection(people, detail.rows));
   if (body.length > 0) {
     out.push("");
@@ -182,9 +199,10 @@ function largestFitting(high: number, fits: (n: number) => boolean): number {
 
 /**
  * The plan for a pull-request comment or job summary: the summary first, a table per changed
- * project, escalations in bold, then who gains or loses what. Past `maxLength` it degrades in
- * steps — detail folded into <details>, then fewer rows per table ("…and N more"), then fewer
- * projects — and never cuts the summary.
+ * project, escalations in bold, then who gains or loses what. A long plan (over
+ * COLLAPSE_OVER_CHANGES changes, or over `maxLength`) folds its detail into <details>; past
+ * `maxLength` it then shows fewer rows per table ("…and N more"), then fewer projects. The
+ * summary is never cut.
  */
 export function renderPlanMarkdown(plan: Plan, options: { readonly maxLength?: number } = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
@@ -195,9 +213,10 @@ export function renderPlanMarkdown(plan: Plan, options: { readonly maxLength?: n
     plan.warnings.length,
     ...plan.projects.map((p) => p.changes.length + p.unmanaged.length),
   );
+  const totalChanges = plan.summary.create + plan.summary.update + plan.summary.delete;
   const full: Detail = { collapsed: false, rows: maxRows, projects: changed };
   const fits = (detail: Detail): boolean => render(plan, detail, people).length <= maxLength;
-  if (fits(full)) return render(plan, full, people);
+  if (totalChanges <= COLLAPSE_OVER_CHANGES && fits(full)) return render(plan, full, people);
   const collapsed = { ...full, collapsed: true };
   if (fits(collapsed)) return render(plan, collapsed, people);
   const rows = largestFitting(maxRows, (n) => fits({ ...collapsed, rows: n }));
