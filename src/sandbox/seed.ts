@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
 import { QcCollabError } from "../model/errors.js";
 import type { WirePermission } from "../qc/wire-types.js";
 
@@ -98,10 +99,12 @@ function validateUsers(raw: unknown, out: Problems): SeedUser[] {
     const apiToken = str(item, "apiToken", where, out);
     const bio = item["bio"];
     if (bio !== undefined && typeof bio !== "string") out.push(`${where}.bio must be a string`);
+    if (uid !== undefined && users.some((u) => u.uid === uid)) out.push(`${where}.uid ${uid} is used twice`);
+    if (publicId !== undefined && users.some((u) => u.publicId === publicId)) {
+      out.push(`${where}.publicId "${publicId}" is used twice`);
+    }
     if (uid === undefined || publicId === undefined || name === undefined) return;
     if (email === undefined || apiToken === undefined) return;
-    if (users.some((u) => u.uid === uid)) out.push(`${where}.uid ${uid} is used twice`);
-    if (users.some((u) => u.publicId === publicId)) out.push(`${where}.publicId "${publicId}" is used twice`);
     users.push({ uid, publicId, name, email, apiToken, ...(typeof bio === "string" ? { bio } : {}) });
   });
   return users;
@@ -236,6 +239,17 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
+/**
+ * Where a JSON syntax error is: V8 gives a position for most errors; for the rest the YAML parser
+ * (JSON is nearly YAML) usually finds the spot.
+ */
+function syntaxLocation(text: string, message: string): string | undefined {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return lineColumn(text, Number(position));
+  const linePos = parseDocument(text).errors[0]?.linePos?.[0];
+  return linePos === undefined ? undefined : `${linePos.line}:${linePos.col}`;
+}
+
 /** Parses seed or state JSON text; syntax errors name the file, line and column. */
 export function parseSeedText(text: string, file: string): SandboxSeed {
   let parsed: unknown;
@@ -243,9 +257,13 @@ export function parseSeedText(text: string, file: string): SandboxSeed {
     parsed = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? file : `${file}:${lineColumn(text, Number(position))}`;
-    throw new QcCollabError("E_CONFIG_SYNTAX", `${where}: not valid JSON (${message})`);
+    const where = syntaxLocation(text, message);
+    // V8 quotes a slice of the input after ', "'; a state file holds tokens, so never echo it.
+    const reason = (message.split(', "')[0] ?? message).replace(/ in JSON at position \d+.*$/, "");
+    throw new QcCollabError(
+      "E_CONFIG_SYNTAX",
+      `${file}${where === undefined ? "" : `:${where}`}: not valid JSON (${reason})`,
+    );
   }
   return validateSeed(parsed, file);
 }
