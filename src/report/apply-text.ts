@@ -1,26 +1,16 @@
-import type { Access } from "../model/access.js";
 import type { ApplyResult, ChangeResult, ProjectApplyResult } from "../model/apply-result.js";
+import { ACTION_SYMBOL, describeChangeAccess } from "./plan-common.js";
 
-const SIGN = { create: "+", update: "~", delete: "-" } as const;
 const COLOURS = { applied: "\u001b[32m", failed: "\u001b[31m", skipped: "\u001b[33m", reset: "\u001b[0m" };
-
-function access(a: Access | null): string {
-  if (a === null) return "";
-  return `${a.permission}${a.liveControl ? " + live control" : ""}`;
-}
 
 function changeLine(result: ChangeResult, color: boolean): string {
   const { change, outcome } = result;
   const what =
-    change.action === "create"
-      ? access(change.after)
-      : change.action === "update"
-        ? `${access(change.before)} -> ${access(change.after)}`
-        : `was ${access(change.before)}`;
+    change.action === "delete" ? `${describeChangeAccess(change)} (removed)` : describeChangeAccess(change);
   const label = outcome.padEnd(7);
   const tag = color ? `${COLOURS[outcome]}${label}${COLOURS.reset}` : label;
   const why = result.error === undefined ? "" : `  (${result.error.code}: ${result.error.message})`;
-  return `  ${tag} ${SIGN[change.action]} ${change.user}  ${what}${outcome === "failed" ? why : ""}`;
+  return `  ${tag} ${ACTION_SYMBOL[change.action]} ${change.user}  ${what}${outcome === "failed" ? why : ""}`;
 }
 
 function projectBlock(project: ProjectApplyResult, color: boolean): string[] {
