@@ -73,7 +73,10 @@ export function apiError(
   const cleaned = apiMessages.map((message) => redactSecrets(message, token));
   const summary = cleaned.length > 0 ? cleaned.join("; ") : "no error message given";
   const verb = code === "E_LOCK" ? "could not acquire the project lock" : "QuantConnect refused";
-  return new QcCollabError(code, `${verb} at ${describeSite(site)}: ${summary}`, { details: cleaned });
+  // One message is already the summary; several are listed one per line as well.
+  return new QcCollabError(code, `${verb} at ${describeSite(site)}: ${summary}`, {
+    details: cleaned.length > 1 ? cleaned : [],
+  });
 }
 
 export function httpStatusError(

@@ -105,7 +105,7 @@ describe("client against the sandbox over HTTP", () => {
     const error = await failure(api.createCollaborator(MOMENTUM, "alice_q", READ));
     expect(error.code).toBe("E_API");
     expect(error.message).toContain(`/projects/collaboration/create (project ${MOMENTUM})`);
-    expect(error.details.length).toBeGreaterThan(0);
+    expect(error.message).toMatch(/alice_q/);
     expect(events).toHaveLength(1);
 
     const notOwner = await failure(clientFor(server, ALICE).deleteCollaborator(MOMENTUM, "bob_trader"));
