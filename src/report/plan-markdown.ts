@@ -69,116 +69,136 @@ interface Detail {
   readonly projects: number;
 }
 
+class Overflow extends Error {}
+
+/**
+ * Collects lines and gives up as soon as the text passes the limit, so trying a level of detail
+ * on a plan of 10,000 projects costs at most `limit` characters of work.
+ */
+class Writer {
+  private readonly lines: string[] = [];
+  private length = 0;
+  constructor(private readonly limit: number) {}
+
+  line(...lines: string[]): void {
+    for (const text of lines) {
+      this.lines.push(text);
+      this.length += text.length + 1;
+      if (this.length > this.limit) throw new Overflow("over the length limit");
+    }
+  }
+
+  text(): string {
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
 function more(n: number, one: string, many: string): string {
   return `_…and ${n} more ${n === 1 ? one : many}_`;
 }
 
-function projectSection(project: ProjectPlan, rows: number): string[] {
-  const lines = [
+function projectSection(out: Writer, project: ProjectPlan, rows: number): void {
+  out.line(
+    "",
     `#### ${escapeMarkdown(project.name)} (#${project.projectId})`,
     "",
     "| | User | Access | Source | Note |",
     "|---|---|---|---|---|",
-  ];
-  const shown = project.changes.slice(0, rows);
-  for (const change of shown) {
-    lines.push(
+  );
+  const shown = Math.min(rows, project.changes.length);
+  for (const change of project.changes.slice(0, shown)) {
+    out.line(
       `| ${ACTION_CELL[change.action]} | ${code(change.user)} | ${accessCell(change)} | ${sourceCell(change)} | ${noteCell(change)} |`,
     );
   }
-  const hidden = project.changes.length - shown.length;
-  if (hidden > 0) lines.push(`| | ${more(hidden, "change", "changes")} | | | |`);
+  const hidden = project.changes.length - shown;
+  if (hidden > 0) out.line(`| | ${more(hidden, "change", "changes")} | | | |`);
   if (project.unmanaged.length > 0) {
-    const kept = project.unmanaged.slice(0, Math.max(0, rows - shown.length));
+    const kept = project.unmanaged.slice(0, Math.max(0, rows - shown));
     const rest = project.unmanaged.length - kept.length;
     const list = kept.map((u) => `${code(u.user)} (${formatAccess(u.access)})`);
     if (rest > 0) list.push(`…and ${rest} more`);
-    lines.push("", `Unmanaged, kept (prune is off): ${list.join(", ")}`);
+    out.line("", `Unmanaged, kept (prune is off): ${list.join(", ")}`);
   }
-  lines.push("");
-  return lines;
 }
 
-function personSection(people: readonly PersonView[], rows: number): string[] {
-  const lines = ["#### Who gains or loses what", "", "| Person | Changes |", "|---|---|"];
+function quietUnmanagedSection(out: Writer, projects: readonly ProjectPlan[], rows: number): void {
+  out.line("", "#### Unchanged projects with unmanaged collaborators (prune is off)", "");
+  for (const project of projects.slice(0, rows)) {
+    const kept = project.unmanaged.slice(0, rows).map((u) => `${code(u.user)} (${formatAccess(u.access)})`);
+    if (project.unmanaged.length > rows) kept.push(`…and ${project.unmanaged.length - rows} more`);
+    out.line(`- ${escapeMarkdown(project.name)} (#${project.projectId}): ${kept.join(", ")}`);
+  }
+  if (projects.length > rows) out.line(`- ${more(projects.length - rows, "project", "projects")}`);
+}
+
+function personSection(out: Writer, people: readonly PersonView[], rows: number): void {
+  out.line("", "#### Who gains or loses what", "", "| Person | Changes |", "|---|---|");
   for (const person of people.slice(0, rows)) {
     const items = person.changes.map((item) => {
       const text = escapeMarkdown(describePersonChange(item));
       return item.change.escalation ? `**${text}** ▲` : text;
     });
-    lines.push(`| ${code(person.user)} | ${items.join("<br>")} |`);
+    out.line(`| ${code(person.user)} | ${items.join("<br>")} |`);
   }
-  if (people.length > rows) lines.push(`| ${more(people.length - rows, "person", "people")} | |`);
-  return lines;
+  if (people.length > rows) out.line(`| ${more(people.length - rows, "person", "people")} | |`);
 }
 
-function quietUnmanagedSection(projects: readonly ProjectPlan[], rows: number): string[] {
-  const lines = ["#### Unchanged projects with unmanaged collaborators (prune is off)", ""];
-  for (const project of projects.slice(0, rows)) {
-    const kept = project.unmanaged.slice(0, rows).map((u) => `${code(u.user)} (${formatAccess(u.access)})`);
-    if (project.unmanaged.length > rows) kept.push(`…and ${project.unmanaged.length - rows} more`);
-    lines.push(`- ${escapeMarkdown(project.name)} (#${project.projectId}): ${kept.join(", ")}`);
-  }
-  if (projects.length > rows) lines.push(`- ${more(projects.length - rows, "project", "projects")}`);
-  lines.push("");
-  return lines;
-}
-
-function header(plan: Plan): string[] {
-  const lines = [
+function header(out: Writer, plan: Plan): void {
+  out.line(
     `### qc-collab plan for \`${plan.configFile.replace(/`/g, "'")}\``,
     "",
     `**${summaryLine(plan)}**`,
-  ];
+  );
   const escalations = countEscalations(plan);
   if (escalations > 0) {
-    lines.push(
-      "",
-      `▲ ${escalations} escalation${escalations === 1 ? "" : "s"}: more access than before (marked below).`,
-    );
+    const s = escalations === 1 ? "" : "s";
+    out.line("", `▲ ${escalations} escalation${s}: more access than before (marked below).`);
   }
   const notice = selfLockoutNotice(plan);
-  if (notice !== undefined) lines.push("", `> [!CAUTION]\n> ${notice}`);
-  return lines;
+  if (notice !== undefined) out.line("", "> [!CAUTION]", `> ${notice}`);
 }
 
-function render(plan: Plan, detail: Detail, people: readonly PersonView[]): string {
-  const out = header(plan);
-  if (plan.warnings.length > 0) {
-    out.push("", "**Warnings**", "");
-    for (const w of plan.warnings.slice(0, detail.rows)) {
-      const where = w.source === undefined || w.source === "" ? "" : ` (${code(w.source)})`;
-      out.push(`- ⚠️ ${escapeMarkdown(w.message)}${where}`);
+interface Parts {
+  readonly changed: readonly ProjectPlan[];
+  readonly quiet: readonly ProjectPlan[];
+  readonly people: readonly PersonView[];
+}
+
+function render(plan: Plan, parts: Parts, detail: Detail, limit: number): string | undefined {
+  const out = new Writer(limit);
+  try {
+    header(out, plan);
+    if (plan.warnings.length > 0) {
+      out.line("", "**Warnings**", "");
+      for (const w of plan.warnings.slice(0, detail.rows)) {
+        const where = w.source === undefined || w.source === "" ? "" : ` (${code(w.source)})`;
+        out.line(`- ⚠️ ${escapeMarkdown(w.message)}${where}`);
+      }
+      const hidden = plan.warnings.length - detail.rows;
+      if (hidden > 0) out.line(`- ${more(hidden, "warning", "warnings")}`);
     }
-    if (plan.warnings.length > detail.rows)
-      out.push(`- ${more(plan.warnings.length - detail.rows, "warning", "warnings")}`);
-  }
-  const changed = plan.projects.filter((p) => p.changes.length > 0);
-  const body: string[] = [];
-  for (const project of changed.slice(0, detail.projects)) body.push(...projectSection(project, detail.rows));
-  if (changed.length > detail.projects)
-    body.push(more(changed.length - detail.projects, "changed project", "changed projects"), "");
-  const quiet = plan.projects.filter((p) => p.changes.length === 0 && p.unmanaged.length > 0);
-  if (quiet.length > 0 && detail.rows > 0) body.push(...quietUnmanagedSection(quiet, detail.rows));
-  if (people.length > 0 && detail.rows > 0) body.push(...personSection(people, detail.rows));
-  if (body.length > 0) {
-    out.push("");
-    while (body.at(-1) === "") body.pop();
-    if (detail.collapsed) {
-      out.push(
-        `<details><summary>Changes in ${changed.length} project${changed.length === 1 ? "" : "s"}</summary>`,
-        "",
-      );
-      out.push(...body, "", "</details>");
-    } else {
-      out.push(...body);
+    const { changed, quiet, people } = parts;
+    const hasBody = changed.length > 0 || (detail.rows > 0 && quiet.length > 0);
+    if (hasBody && detail.collapsed) {
+      const s = changed.length === 1 ? "" : "s";
+      out.line("", `<details><summary>Changes in ${changed.length} project${s}</summary>`);
     }
+    for (const project of changed.slice(0, detail.projects)) projectSection(out, project, detail.rows);
+    const hiddenProjects = changed.length - detail.projects;
+    if (hiddenProjects > 0) out.line("", more(hiddenProjects, "changed project", "changed projects"));
+    if (detail.rows > 0 && quiet.length > 0) quietUnmanagedSection(out, quiet, detail.rows);
+    if (detail.rows > 0 && people.length > 0) personSection(out, people, detail.rows);
+    if (hasBody && detail.collapsed) out.line("", "</details>");
+    out.line(
+      "",
+      `<sub>${plan.tool.name} ${escapeMarkdown(plan.tool.version)} · planned ${plan.createdAt}</sub>`,
+    );
+  } catch (error) {
+    if (error instanceof Overflow) return undefined;
+    throw error;
   }
-  out.push(
-    "",
-    `<sub>${plan.tool.name} ${escapeMarkdown(plan.tool.version)} · planned ${plan.createdAt}</sub>`,
-  );
-  return `${out.join("\n")}\n`;
+  return out.text();
 }
 
 /** Largest n in [0, high] for which fits(n), assuming fits is monotone; -1 if none. */
@@ -206,22 +226,30 @@ function largestFitting(high: number, fits: (n: number) => boolean): number {
  */
 export function renderPlanMarkdown(plan: Plan, options: { readonly maxLength?: number } = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
-  const people = perPerson(plan);
-  const changed = plan.projects.filter((p) => p.changes.length > 0).length;
-  const maxRows = Math.max(
-    people.length,
-    plan.warnings.length,
-    ...plan.projects.map((p) => p.changes.length + p.unmanaged.length),
+  const parts: Parts = {
+    changed: plan.projects.filter((p) => p.changes.length > 0),
+    quiet: plan.projects.filter((p) => p.changes.length === 0 && p.unmanaged.length > 0),
+    people: perPerson(plan),
+  };
+  const maxRows = plan.projects.reduce(
+    (n, p) => Math.max(n, p.changes.length + p.unmanaged.length),
+    Math.max(parts.people.length, plan.warnings.length, parts.quiet.length),
   );
   const totalChanges = plan.summary.create + plan.summary.update + plan.summary.delete;
-  const full: Detail = { collapsed: false, rows: maxRows, projects: changed };
-  const fits = (detail: Detail): boolean => render(plan, detail, people).length <= maxLength;
-  if (totalChanges <= COLLAPSE_OVER_CHANGES && fits(full)) return render(plan, full, people);
-  const collapsed = { ...full, collapsed: true };
-  if (fits(collapsed)) return render(plan, collapsed, people);
-  const rows = largestFitting(maxRows, (n) => fits({ ...collapsed, rows: n }));
-  if (rows >= 1) return render(plan, { ...collapsed, rows }, people);
-  const projects = largestFitting(changed, (n) => fits({ collapsed: true, rows: 0, projects: n }));
-  // With nothing that fits, the summary and header alone are returned: they are never cut.
-  return render(plan, { collapsed: true, rows: 0, projects: Math.max(0, projects) }, people);
+  const attempt = (detail: Detail, limit = maxLength): string | undefined =>
+    render(plan, parts, detail, limit);
+  const full: Detail = { collapsed: false, rows: maxRows, projects: parts.changed.length };
+  const expanded = totalChanges <= COLLAPSE_OVER_CHANGES ? attempt(full) : undefined;
+  if (expanded !== undefined) return expanded;
+  const collapsed: Detail = { ...full, collapsed: true };
+  const folded = attempt(collapsed);
+  if (folded !== undefined) return folded;
+  const rows = largestFitting(maxRows, (n) => attempt({ ...collapsed, rows: n }) !== undefined);
+  if (rows >= 1) return attempt({ ...collapsed, rows }) ?? "";
+  const projects = largestFitting(
+    parts.changed.length,
+    (n) => attempt({ collapsed: true, rows: 0, projects: n }) !== undefined,
+  );
+  // When nothing fits, the header and summary are returned whole: they are never cut.
+  return attempt({ collapsed: true, rows: 0, projects: Math.max(0, projects) }, Infinity) ?? "";
 }

@@ -116,7 +116,7 @@ export function renderPlanText(plan: Plan, options: { readonly color: boolean })
   const people = perPerson(plan);
   if (people.length > 0) {
     out.push(palette.header("By person:"));
-    const width = Math.max(...people.map((p) => p.user.length));
+    const width = people.reduce((w, p) => Math.max(w, p.user.length), 0);
     for (const person of people) {
       const items = person.changes.map((item) => {
         const text = describePersonChange(item);

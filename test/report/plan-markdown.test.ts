@@ -129,4 +129,11 @@ describe("renderPlanMarkdown", () => {
     }
     expect(previous).toBeGreaterThan(0);
   });
+
+  it("handles a plan of 10,000 projects (the design's large file) within the limit", () => {
+    const plan = bigPlan(10_000, 5);
+    const md = renderPlanMarkdown(plan);
+    expect(md.length).toBeLessThanOrEqual(DEFAULT_MARKDOWN_MAX_LENGTH);
+    expect(md).toContain("**Plan: 50000 to add, 0 to change, 0 to remove, in 10000 of 10000 projects.**");
+  });
 });
