@@ -90,21 +90,21 @@ async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<void> {
   }
   const signal = untilSignal();
   const demo = seed.users[0];
-  // The first line is a contract: tests and scripts parse it.
-  ctx.stdout.write(`qc-collab sandbox listening on ${sandbox.apiUrl}\n`);
+  // The first line is a contract: tests and scripts parse it. One write, so it arrives whole.
+  const lines = [`qc-collab sandbox listening on ${sandbox.apiUrl}`];
   if (demo !== undefined) {
-    ctx.stdout.write(
-      [
-        `Demo user: ${demo.publicId} (QC_USER_ID=${demo.uid}). Its sandbox-only demo token is the "apiToken"`,
-        `of that user in ${seedPath}; it works against this sandbox only.`,
-        `  export QC_API_URL=${sandbox.apiUrl} QC_USER_ID=${demo.uid} QC_API_TOKEN=<apiToken from the seed>`,
-        `Admin: GET ${sandbox.origin}/__sandbox/state, GET ${sandbox.origin}/__sandbox/stats, POST ${sandbox.origin}/__sandbox/reset`,
-        statePath === undefined ? "State: in memory (use --state FILE to persist)" : `State: ${statePath}`,
-        "Stop with Ctrl-C.",
-        "",
-      ].join("\n"),
+    lines.push(
+      `Demo user: ${demo.publicId} (QC_USER_ID=${demo.uid}). Its sandbox-only demo token is the "apiToken"`,
+      `of that user in ${seedPath}; it works against this sandbox only.`,
+      `  export QC_API_URL=${sandbox.apiUrl} QC_USER_ID=${demo.uid} QC_API_TOKEN=<apiToken from the seed>`,
     );
   }
+  lines.push(
+    `Admin: GET ${sandbox.origin}/__sandbox/state, GET ${sandbox.origin}/__sandbox/stats, POST ${sandbox.origin}/__sandbox/reset`,
+    statePath === undefined ? "State: in memory (use --state FILE to persist)" : `State: ${statePath}`,
+    "Stop with Ctrl-C.",
+  );
+  ctx.stdout.write(`${lines.join("\n")}\n`);
   const received = await signal;
   ctx.stderr.write(`sandbox: ${received} received, closing\n`);
   await sandbox.close();
