@@ -1,8 +1,8 @@
 import type { Access } from "../model/access.js";
-import type { DesiredState } from "../model/desired-state.js";
+import type { DesiredGrant, DesiredState } from "../model/desired-state.js";
 import type { Identity, LiveCollaborator } from "../model/live-state.js";
 import type { Change, Plan, PlanWarning, ProjectPlan, UnmanagedCollaborator } from "../model/plan.js";
-import { effectiveGrant, type EffectiveSource } from "./effective-access.js";
+import { contributionSource, effectiveGrant, type EffectiveSource } from "./effective-access.js";
 import { fingerprintCollaborators } from "./fingerprint.js";
 import type { ResolvedProject } from "./resolve-projects.js";
 
@@ -108,7 +108,7 @@ function planProject(
           projectId,
           user: grant.user,
           date: effective.expiredOn,
-          source: grant.contributions[0] === undefined ? "" : sourceOf(grant.contributions[0].source),
+          source: lastExpiring(grant.contributions, effective.expiredOn),
         });
       }
       continue;
@@ -180,8 +180,10 @@ function planProject(
   };
 }
 
-function sourceOf(loc: { readonly file: string; readonly line: number }): string {
-  return `${loc.file}:${loc.line}`;
+/** The line of the declaration that expired last: the one to delete from the file. */
+function lastExpiring(contributions: DesiredGrant["contributions"], expiredOn: string): string {
+  const last = contributions.find((c) => c.expires === expiredOn) ?? contributions[0];
+  return last === undefined ? "" : contributionSource(last);
 }
 
 function citation(decidedBy: EffectiveSource): { source: string; reason?: string } {
