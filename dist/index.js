@@ -39727,19 +39727,19 @@ function formatLocation(loc) {
 }
 
 // src/plan/effective-access.ts
-function contributionSource(contribution) {
-  return `${contribution.source.file}:${contribution.source.line}`;
+function contributionSource(contribution2) {
+  return `${contribution2.source.file}:${contribution2.source.line}`;
 }
-function isExpired(contribution, today) {
-  return contribution.expires !== void 0 && contribution.expires < today;
+function isExpired(contribution2, today) {
+  return contribution2.expires !== void 0 && contribution2.expires < today;
 }
-function toSource(contribution) {
+function toSource(contribution2) {
   return {
-    source: contributionSource(contribution),
-    via: contribution.via.kind === "direct" ? "direct" : `team ${contribution.via.team}`,
-    access: contribution.access,
-    ...contribution.expires === void 0 ? {} : { expires: contribution.expires },
-    ...contribution.reason === void 0 ? {} : { reason: contribution.reason }
+    source: contributionSource(contribution2),
+    via: contribution2.via.kind === "direct" ? "direct" : `team ${contribution2.via.team}`,
+    access: contribution2.access,
+    ...contribution2.expires === void 0 ? {} : { expires: contribution2.expires },
+    ...contribution2.reason === void 0 ? {} : { reason: contribution2.reason }
   };
 }
 function rank(access3) {
@@ -39841,7 +39841,7 @@ function planProject(ctx, resolved, live) {
           projectId,
           user: grant.user,
           date: effective.expiredOn,
-          source: grant.contributions[0] === void 0 ? "" : sourceOf(grant.contributions[0].source)
+          source: lastExpiring(grant.contributions, effective.expiredOn)
         });
       }
       continue;
@@ -39909,8 +39909,9 @@ function planProject(ctx, resolved, live) {
     unmanaged: unmanaged.sort(byUser2)
   };
 }
-function sourceOf(loc) {
-  return `${loc.file}:${loc.line}`;
+function lastExpiring(contributions, expiredOn) {
+  const last = contributions.find((c) => c.expires === expiredOn) ?? contributions[0];
+  return last === void 0 ? "" : contributionSource(last);
 }
 function citation(decidedBy) {
   return decidedBy.reason === void 0 ? { source: decidedBy.source } : { source: decidedBy.source, reason: decidedBy.reason };
@@ -40237,53 +40238,54 @@ function isTeamEntry(entry) {
 }
 
 // src/desired/normalise.ts
+var DIRECT = { kind: "direct" };
+var ACCESS = {
+  read: [
+    Object.freeze({ permission: "read", liveControl: false }),
+    Object.freeze({ permission: "read", liveControl: true })
+  ],
+  write: [
+    Object.freeze({ permission: "write", liveControl: false }),
+    Object.freeze({ permission: "write", liveControl: true })
+  ]
+};
 function normalise(doc, index, digest) {
   const settings = { ...DEFAULT_SETTINGS, ...doc.settings };
-  const defaults2 = {
-    permission: doc.defaults?.permission ?? "read",
-    liveControl: doc.defaults?.liveControl ?? false
-  };
+  const defaultPermission = doc.defaults?.permission ?? "read";
+  const defaultLiveControl = doc.defaults?.liveControl ?? false;
   const teams = doc.teams ?? {};
-  const access3 = (entry) => ({
-    permission: entry.permission ?? defaults2.permission,
-    liveControl: entry.liveControl ?? defaults2.liveControl
-  });
-  const at = (offset) => index.location(offset);
+  const teamVia = /* @__PURE__ */ new Map();
+  const access3 = (entry) => ACCESS[entry.permission ?? defaultPermission][entry.liveControl ?? defaultLiveControl ? 1 : 0];
+  const at = (node) => index.location(index.nodeOffset(node));
   const projects = (doc.projects ?? []).map((project) => {
     const grants = /* @__PURE__ */ new Map();
-    const add = (user, contribution) => {
+    const add = (user, contribution2) => {
       const list = grants.get(user);
-      if (list === void 0) grants.set(user, [contribution]);
-      else list.push(contribution);
+      if (list === void 0) grants.set(user, [contribution2]);
+      else list.push(contribution2);
     };
     for (const entry of project.collaborators) {
       if (isTeamEntry(entry)) {
+        let via = teamVia.get(entry.team);
+        if (via === void 0) teamVia.set(entry.team, via = { kind: "team", team: entry.team });
         for (const member of teams[entry.team] ?? []) {
-          add(member.user, {
-            via: { kind: "team", team: entry.team },
-            access: access3(member),
-            source: at(index.nodeOffset(member)),
-            ...teamTerms(member, entry)
-          });
+          const expires = member.expires === void 0 || entry.expires !== void 0 && entry.expires < member.expires ? entry.expires : member.expires;
+          add(
+            member.user,
+            contribution(via, access3(member), at(member), expires, entry.reason ?? member.reason)
+          );
         }
       } else {
-        add(entry.user, {
-          via: { kind: "direct" },
-          access: access3(entry),
-          source: at(index.nodeOffset(entry)),
-          ...terms(entry.expires, entry.reason)
-        });
+        add(entry.user, contribution(DIRECT, access3(entry), at(entry), entry.expires, entry.reason));
       }
     }
-    const desiredGrants = [...grants].map(([user, contributions]) => ({
-      user,
-      contributions
-    }));
+    const desiredGrants = [];
+    for (const [user, contributions] of grants) desiredGrants.push({ user, contributions });
     return {
       ref: projectRef(project.id, project.name),
       prune: project.prune ?? settings.prune,
       grants: desiredGrants,
-      source: at(index.nodeOffset(project))
+      source: at(project)
     };
   });
   return { version: 1, file: index.file, digest, settings, projects };
@@ -40293,15 +40295,10 @@ function projectRef(id, name) {
     return name === void 0 ? { kind: "id", projectId: id } : { kind: "id", projectId: id, name };
   return { kind: "name", name: name ?? "" };
 }
-function teamTerms(member, reference) {
-  const dates = [member.expires, reference.expires].filter((d) => d !== void 0).sort();
-  return terms(dates[0], reference.reason ?? member.reason);
-}
-function terms(expires, reason) {
-  return {
-    ...expires === void 0 ? {} : { expires },
-    ...reason === void 0 ? {} : { reason }
-  };
+function contribution(via, access3, source, expires, reason) {
+  if (expires === void 0)
+    return reason === void 0 ? { via, access: access3, source } : { via, access: access3, source, reason };
+  return reason === void 0 ? { via, access: access3, source, expires } : { via, access: access3, source, expires, reason };
 }
 
 // src/desired/read-yaml.ts
@@ -40312,7 +40309,7 @@ var Unsupported = class extends Error {
 };
 var SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 var NEEDS_FULL_PARSER = /[\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff\\]/;
-var PLAIN_FIRST_INDICATORS = /* @__PURE__ */ new Set([..."[]{},#&*!|>'\"%@`?:"]);
+var PLAIN_FIRST_INDICATORS = new Set("[]{},#&*!|>'\"%@`?:".split(""));
 var NULL_PLAIN = /^(?:~|null|Null|NULL)$/;
 var INT_PLAIN = /^[-+]?[0-9]+$/;
 var OTHER_NUMBER_PLAIN = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|0o[0-7]+|0x[0-9a-fA-F]+)$/;
@@ -40607,9 +40604,19 @@ var PositionIndex = class {
   pairOffset(mapping, key, part) {
     const offsets = this.containers.get(mapping);
     if (offsets === void 0) return 0;
-    const order = this.keyOrders.get(mapping) ?? Object.keys(mapping);
-    const i = order.indexOf(key);
+    const i = this.keyIndex(mapping, key);
     return i === -1 ? offsets[0] ?? 0 : offsets[2 * i + part] ?? offsets[0] ?? 0;
+  }
+  /** Position of a key in its mapping's order; for-in rather than Object.keys: no array per lookup. */
+  keyIndex(mapping, key) {
+    const order = this.keyOrders.get(mapping);
+    if (order !== void 0) return order.indexOf(key);
+    let i = 0;
+    for (const candidate in mapping) {
+      if (candidate === key) return i;
+      i++;
+    }
+    return -1;
   }
   /**
    * Location of the node at `path` below `root` (its key when `part` is "key"). A path that does
@@ -40801,6 +40808,7 @@ function checkRules(root, index, today) {
     asRecord(root["settings"])?.["expiryWarningDays"],
     DEFAULT_SETTINGS.expiryWarningDays
   );
+  const warnUntil = addDays(today, warningDays);
   const checkExpiry = (entry) => {
     const expires = entry["expires"];
     if (typeof expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(expires)) return;
@@ -40815,7 +40823,7 @@ function checkRules(root, index, today) {
           at
         )
       );
-    } else if (expires <= addDays(today, warningDays)) {
+    } else if (expires <= warnUntil) {
       out.push(
         warningAt(
           DIAGNOSTIC_CODES.expiringGrant,
@@ -41277,14 +41285,16 @@ function allowedList(error2) {
 }
 function show(value) {
   if (typeof value === "string") return `'${value}'`;
-  return JSON.stringify(value) ?? String(value);
+  if (value === void 0) return "nothing";
+  return JSON.stringify(value);
 }
 function kindOf(value) {
   if (value === null) return "nothing (null)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `the text '${value}'`;
-  return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${String(value)}`;
+  return typeof value;
 }
 function article(word) {
   if (word.startsWith("a ")) return word;
@@ -42350,7 +42360,8 @@ function noteCell(change) {
   ].filter((n) => n !== void 0);
   return notes.join("<br>");
 }
-var OVERFLOW = /* @__PURE__ */ Symbol("overflow");
+var Overflow = class extends Error {
+};
 var Writer = class {
   constructor(limit) {
     this.limit = limit;
@@ -42362,7 +42373,7 @@ var Writer = class {
     for (const text of lines) {
       this.lines.push(text);
       this.length += text.length + 1;
-      if (this.length > this.limit) throw OVERFLOW;
+      if (this.length > this.limit) throw new Overflow("over the length limit");
     }
   }
   text() {
@@ -42461,7 +42472,7 @@ function render(plan, parts, detail, limit) {
       `<sub>${plan.tool.name} ${escapeMarkdown(plan.tool.version)} · planned ${plan.createdAt}</sub>`
     );
   } catch (error2) {
-    if (error2 === OVERFLOW) return void 0;
+    if (error2 instanceof Overflow) return void 0;
     throw error2;
   }
   return out.text();
@@ -42528,7 +42539,7 @@ function row(result) {
   const { change } = result;
   const what = change.action === "create" ? access2(change.after) : change.action === "update" ? `${access2(change.before)} → ${access2(change.after)}` : `was ${access2(change.before)}`;
   const why = result.error === void 0 ? "" : `${result.error.code}: ${escapeMarkdown(result.error.message)}`;
-  return `| ${ICON[result.outcome]} | \`${SIGN[change.action]}\` ${escapeMarkdown(change.user)} | ${what} | ${why} |`;
+  return `| ${ICON[result.outcome]} | ${SIGN[change.action]} \`${change.user.replace(/`/g, "'")}\` | ${what} | ${why} |`;
 }
 function renderApplySummaryMarkdown(result) {
   const lines = ["## qc-collab apply", "", `**${applySummaryLine(result)}**`, ""];

@@ -20,7 +20,7 @@ function row(result: ChangeResult): string {
         : `was ${access(change.before)}`;
   const why =
     result.error === undefined ? "" : `${result.error.code}: ${escapeMarkdown(result.error.message)}`;
-  return `| ${ICON[result.outcome]} | \`${SIGN[change.action]}\` ${escapeMarkdown(change.user)} | ${what} | ${why} |`;
+  return `| ${ICON[result.outcome]} | ${SIGN[change.action]} \`${change.user.replace(/`/g, "'")}\` | ${what} | ${why} |`;
 }
 
 /** The job summary of an apply: what was applied, failed or skipped, per project. */
