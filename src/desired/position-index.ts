@@ -63,9 +63,20 @@ export class PositionIndex {
   private pairOffset(mapping: object, key: string, part: 1 | 2): number {
     const offsets = this.containers.get(mapping);
     if (offsets === undefined) return 0;
-    const order = this.keyOrders.get(mapping) ?? Object.keys(mapping);
-    const i = order.indexOf(key);
+    const i = this.keyIndex(mapping, key);
     return i === -1 ? (offsets[0] ?? 0) : (offsets[2 * i + part] ?? offsets[0] ?? 0);
+  }
+
+  /** Position of a key in its mapping's order; for-in rather than Object.keys: no array per lookup. */
+  private keyIndex(mapping: object, key: string): number {
+    const order = this.keyOrders.get(mapping);
+    if (order !== undefined) return order.indexOf(key);
+    let i = 0;
+    for (const candidate in mapping) {
+      if (candidate === key) return i;
+      i++;
+    }
+    return -1;
   }
 
   /**

@@ -19,6 +19,7 @@ export function checkRules(root: Json, index: PositionIndex, today: string): Dia
     asRecord(root["settings"])?.["expiryWarningDays"],
     DEFAULT_SETTINGS.expiryWarningDays,
   );
+  const warnUntil = addDays(today, warningDays);
   const checkExpiry = (entry: Json) => {
     const expires = entry["expires"];
     if (typeof expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(expires)) return; // the schema reports it
@@ -33,7 +34,7 @@ export function checkRules(root: Json, index: PositionIndex, today: string): Dia
           at,
         ),
       );
-    } else if (expires <= addDays(today, warningDays)) {
+    } else if (expires <= warnUntil) {
       out.push(
         warningAt(
           DIAGNOSTIC_CODES.expiringGrant,
@@ -105,12 +106,12 @@ export function checkRules(root: Json, index: PositionIndex, today: string): Dia
     }
     const collaborators = project["collaborators"];
     if (!Array.isArray(collaborators)) continue;
-    const users = new Map<string, number>();
+    const users = new Map<string, Json>();
     const teamRefs = new Map<string, number>();
     for (const raw of collaborators) {
       const entry = asRecord(raw);
       if (entry === undefined) continue;
-      checkExpiry(entry);
+      if (entry["expires"] !== undefined) checkExpiry(entry);
       const team = entry["team"];
       const user = entry["user"];
       if (typeof team === "string") {
@@ -141,15 +142,15 @@ export function checkRules(root: Json, index: PositionIndex, today: string): Dia
           out.push(errorAt(DIAGNOSTIC_CODES.emptyTeam, `team '${team}' has no members`, at));
         }
       } else if (typeof user === "string") {
-        const offset = index.valueOffset(entry, "user");
+        // Positions are looked up only for duplicates: this loop sees every grant of the file.
         const first = users.get(user);
-        if (first === undefined) users.set(user, offset);
+        if (first === undefined) users.set(user, entry);
         else
           out.push(
             errorAt(
               DIAGNOSTIC_CODES.duplicateUser,
-              `user '${user}' is listed twice in this project (first on line ${lineOf(first)}); merge the entries`,
-              index.location(offset),
+              `user '${user}' is listed twice in this project (first on line ${lineOf(index.valueOffset(first, "user"))}); merge the entries`,
+              index.location(index.valueOffset(entry, "user")),
             ),
           );
       }
