@@ -69,14 +69,15 @@ function osUser(): string | undefined {
 async function confirm(ctx: CliContext): Promise<boolean> {
   const rl = createInterface({ input: ctx.stdin, output: ctx.stderr, terminal: false });
   try {
-    ctx.stderr.write("\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: ");
-    const answer = await new Promise<string>((resolve) => {
+    // Listen before prompting: an answer typed ahead (or piped) must not be lost.
+    const answer = new Promise<string>((resolve) => {
       rl.once("line", resolve);
       rl.once("close", () => {
         resolve("");
       });
     });
-    return answer.trim() === "yes";
+    ctx.stderr.write("\nDo you want to apply these changes? Only 'yes' will be accepted.\n  Enter a value: ");
+    return (await answer).trim() === "yes";
   } finally {
     rl.close();
   }
