@@ -5,7 +5,7 @@ import type { DesiredState } from "../../model/desired-state.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { QcCollabError, type ErrorCode } from "../../model/errors.js";
 import { loadDesiredFile } from "../../desired/load-desired-file.js";
-import { formatLocation } from "../../model/source-location.js";
+import { renderDiagnosticsText } from "../../report/diagnostics-text.js";
 import type { CliContext } from "./context.js";
 
 /** Shared by plan, apply and import: option parsing, reading the file, paths relative to ctx.cwd. */
@@ -35,13 +35,6 @@ export function stderrIsInteractive(ctx: CliContext): boolean {
   return ctx.stderr.isTTY === true && ctx.env["NO_COLOR"] === undefined && ctx.env["CI"] === undefined;
 }
 
-// TODO(desired): switch to renderDiagnosticsText when src/report/diagnostics-text.ts lands.
-function renderDiagnostics(diagnostics: readonly Diagnostic[], _color: boolean): string {
-  return diagnostics
-    .map((d) => `${formatLocation(d.location)}: ${d.severity} ${d.code}: ${d.message}\n`)
-    .join("");
-}
-
 const PASS_THROUGH = new Set<ErrorCode>(["E_CONFIG_READ", "E_CONFIG_SYNTAX", "E_CONFIG_SCHEMA"]);
 
 /** Diagnostic codes are finer than error codes: the first error decides the family. */
@@ -61,7 +54,7 @@ export async function loadDesiredOrFail(ctx: CliContext, file: string): Promise<
   const result = await loadDesiredFile(file, { cwd: ctx.cwd });
   const color = stderrIsInteractive(ctx);
   const all: Diagnostic[] = [...result.errors, ...result.warnings];
-  if (all.length > 0) ctx.stderr.write(renderDiagnostics(all, color));
+  if (all.length > 0) ctx.stderr.write(renderDiagnosticsText(all, { color }));
   if (result.value === undefined || result.errors.length > 0) {
     const n = result.errors.length;
     throw new QcCollabError(
