@@ -36,6 +36,24 @@ export async function loadDesiredFile(
   } catch (error) {
     return fail(DIAGNOSTIC_CODES.configRead, readErrorMessage(error));
   }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    // Located like every other diagnostic; bytes and characters agree on the line, which is what matters.
+    const lineStart = bytes.lastIndexOf(0x0a, nul) + 1;
+    let line = 1;
+    for (let i = bytes.indexOf(0x0a); i !== -1 && i < nul; i = bytes.indexOf(0x0a, i + 1)) line++;
+    return {
+      value: undefined,
+      errors: [
+        errorAt(
+          DIAGNOSTIC_CODES.configNotText,
+          "this is not a text file (it contains a NUL byte); expected a YAML collaborators file",
+          { file: path, line, col: nul - lineStart + 1 },
+        ),
+      ],
+      warnings: [],
+    };
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -12,9 +12,13 @@ export interface ReadYamlResult {
   readonly errors: readonly Diagnostic[];
 }
 
-class AliasBudgetExceeded extends Error {
-  constructor(readonly offset: number) {
-    super("alias budget exceeded");
+/** A problem found while turning the AST into values; becomes one located diagnostic. */
+class BuildProblem extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
   }
 }
 
@@ -57,12 +61,8 @@ export function readYaml(text: string, file: string): ReadYamlResult {
   try {
     return { value: new NodeBuilder(doc, index).build(doc.contents, false), index, errors: [] };
   } catch (error) {
-    if (!(error instanceof AliasBudgetExceeded)) throw error;
-    return fail(
-      DIAGNOSTIC_CODES.configSyntax,
-      `aliases expand to more than ${MAX_ALIAS_NODES} nodes; refusing to expand further (an alias bomb?)`,
-      error.offset,
-    );
+    if (!(error instanceof BuildProblem)) throw error;
+    return fail(DIAGNOSTIC_CODES.configSyntax, error.message, error.offset);
   }
 }
 
@@ -76,10 +76,20 @@ class NodeBuilder {
   ) {}
 
   build(node: unknown, inAlias: boolean): unknown {
-    if (inAlias && ++this.aliasNodes > MAX_ALIAS_NODES) throw new AliasBudgetExceeded(offsetOf(node));
+    if (inAlias && ++this.aliasNodes > MAX_ALIAS_NODES) {
+      throw new BuildProblem(
+        `aliases expand to more than ${MAX_ALIAS_NODES} nodes; refusing to expand further (an alias bomb?)`,
+        offsetOf(node),
+      );
+    }
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
-      if (target === undefined) return null;
+      if (target === undefined) {
+        throw new BuildProblem(
+          `alias *${node.source} refers to no anchor &${node.source} before it`,
+          offsetOf(node),
+        );
+      }
       return this.build(target, true);
     }
     if (isMap(node)) {
