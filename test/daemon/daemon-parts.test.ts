@@ -43,17 +43,9 @@ describe("metrics", () => {
   it("count runs, applied changes, API requests; set drift and last success", async () => {
     const metrics = createReconcilerMetrics();
     metrics.recordRun(record());
-    metrics.recordRun(
-      record({ outcome: "drift", mode: "plan", appliedByAction: undefined } as Partial<RunRecord>),
-    );
-    metrics.recordRun(
-      record({
-        outcome: "error",
-        changes: 0,
-        time: "2026-01-02T00:00:00.000Z",
-        appliedByAction: undefined,
-      } as Partial<RunRecord>),
-    );
+    const { appliedByAction: _unused, ...planOnly } = record();
+    metrics.recordRun({ ...planOnly, outcome: "drift", mode: "plan" });
+    metrics.recordRun({ ...planOnly, outcome: "error", changes: 0, time: "2026-01-02T00:00:00.000Z" });
     metrics.recordApiRequest({
       endpoint: "collaborationRead",
       status: 200,
