@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,62 @@ describe("reconcile --once against a sandbox process", () => {
     expect(run).toMatchObject({ outcome: "error", error: { code: "E_CONFIG_READ" }, commit: null });
     expect((run?.["error"] as { message: string }).message).toMatch(/git pull --ff-only failed/);
     expect(result.code).toBe(1);
+  });
+});
+
+describe("reconcile --once --git-pull in a real clone", () => {
+  let sandbox: SandboxProcess;
+  let gitRoot: string;
+  const gitEnv = {
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.invalid",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.invalid",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_CONFIG_NOSYSTEM: "1",
+  };
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", args, { cwd, env: { ...process.env, ...gitEnv }, encoding: "utf8" }).trim();
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess();
+    gitRoot = mkdtempSync(join(tmpdir(), "qc-collab-git-"));
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    rmSync(gitRoot, { recursive: true, force: true });
+  });
+
+  it("pulls the pushed change before the run and logs its commit", async () => {
+    const origin = join(gitRoot, "origin.git");
+    git(gitRoot, "init", "--bare", "-q", "-b", "main", origin);
+    const author = join(gitRoot, "author");
+    git(gitRoot, "clone", "-q", origin, author);
+    copyFileSync(join(REPO_ROOT, "collaborators.yaml"), join(author, "collaborators.yaml"));
+    git(author, "add", "collaborators.yaml");
+    git(author, "commit", "-q", "-m", "first");
+    git(author, "push", "-q", "origin", "HEAD:main");
+    const deployed = join(gitRoot, "deployed");
+    git(gitRoot, "clone", "-q", "-b", "main", origin, deployed);
+
+    // A new commit lands on the remote: Execution Research no longer gains ivan_data.
+    const text = readFileSync(join(author, "collaborators.yaml"), "utf8");
+    writeFileSync(join(author, "collaborators.yaml"), text.replace(/\n\s+- user: ivan_data\n/, "\n"));
+    git(author, "commit", "-q", "-am", "drop ivan_data");
+    git(author, "push", "-q", "origin", "HEAD:main");
+    const head = git(author, "rev-parse", "HEAD");
+
+    const result = await runCli(["reconcile", "--once", "--git-pull"], {
+      cwd: deployed,
+      env: { ...sandbox.env(), ...gitEnv },
+      timeoutMs: 20_000,
+    });
+    const run = parseLines(result.stdout).find((line) => line["event"] === "run");
+    expect(result.stderr).toBe("");
+    expect(run).toMatchObject({ outcome: "drift", commit: head });
+    expect(git(deployed, "rev-parse", "HEAD")).toBe(head);
+    expect(readFileSync(join(deployed, "collaborators.yaml"), "utf8")).not.toContain("ivan_data");
+    expect(run?.["summary"]).toMatchObject({ changedProjects: 2 });
   });
 });
 
