@@ -13,6 +13,8 @@ export interface EmitInput {
   readonly generatedAt: Date;
   /** Where it was read from (the API root), for the header; never credentials. */
   readonly source?: string;
+  /** The uid the credentials belong to: projects owned by someone else get a note. */
+  readonly viewerUid?: number;
   /** Path of the JSON Schema relative to the output file, for editors. */
   readonly schemaPath?: string;
 }
@@ -32,7 +34,7 @@ function collaboratorNode(doc: Document, c: LiveCollaborator): YAMLMap {
   return node;
 }
 
-function projectNode(doc: Document, project: ImportedProject): YAMLMap {
+function projectNode(doc: Document, project: ImportedProject, viewerUid: number | undefined): YAMLMap {
   const node = new YAMLMap();
   node.add(doc.createPair("id", project.projectId));
   if (project.name !== "") node.add(doc.createPair("name", project.name));
@@ -48,6 +50,9 @@ function projectNode(doc: Document, project: ImportedProject): YAMLMap {
     const name = commentText(o.name);
     return ` owner: ${o.publicId}${name !== "" && name !== o.publicId ? ` (${name})` : ""}; never changed by qc-collab, so not declared`;
   });
+  if (viewerUid !== undefined && owners.length > 0 && !owners.some((o) => o.uid === viewerUid)) {
+    ownerNotes.push(" you do not own this project: QuantConnect lets only its owner change collaborators");
+  }
   if (declared.length === 0) ownerNotes.push(" no collaborators besides the owner");
   if (ownerNotes.length > 0) (pair.key as Scalar).commentBefore = ownerNotes.join("\n");
   node.add(pair);
@@ -79,7 +84,7 @@ export function emitCollaboratorsYaml(input: EmitInput): string {
   }
   root.add(doc.createPair("settings", settings));
   const projects = new YAMLSeq();
-  for (const project of input.projects) projects.add(projectNode(doc, project));
+  for (const project of input.projects) projects.add(projectNode(doc, project, input.viewerUid));
   if (input.projects.length === 0) projects.flow = true;
   const projectsPair = doc.createPair("projects", projects);
   root.add(projectsPair);

@@ -70,6 +70,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     const yaml = emitCollaboratorsYaml({
       projects,
       generatedAt: new Date(),
+      viewerUid: connection.identity.uid,
       source: connection.sandbox ? "the qc-collab sandbox" : connection.apiUrl,
     });
     if (flags.output === undefined) {
