@@ -110,6 +110,7 @@ async function write(api: QuantConnectApi, projectId: number, change: Change): P
 }
 
 function expectedDifferences(
+  project: ProjectPlan,
   live: readonly LiveCollaborator[] | undefined,
   changes: readonly Change[],
   actual: readonly LiveCollaborator[],
@@ -123,7 +124,7 @@ function expectedDifferences(
     // the changed users are still checked.
     return changedUserDifferences(changes, actual);
   }
-  return collaboratorDifferences(expected, actual);
+  return collaboratorDifferences(expected, actual, new Set(project.unmanaged.map((u) => u.user)));
 }
 
 /** One project: lock, ordered writes that stop at the first failure, then verification. */
@@ -212,7 +213,7 @@ async function applyProject(run: RunContext, project: ProjectPlan): Promise<Proj
   let projectError: ErrorSummary | undefined = blocker;
   if (blocker === undefined && lastList !== undefined) {
     const live = run.options.live?.get(project.projectId);
-    const differences = expectedDifferences(live, ordered, lastList);
+    const differences = expectedDifferences(project, live, ordered, lastList);
     verified = differences.length === 0;
     if (!verified) {
       projectError = {

@@ -20,15 +20,21 @@ function byUser(list: readonly LiveCollaborator[]): Map<string, Access> {
  * Differences between the collaborator list apply expects after a project's last write and the
  * list that write returned, one readable line per user; empty when they match. Users are compared
  * by public id, permission and live control; order and display fields do not matter.
+ *
+ * `ignore` holds the unmanaged collaborators (prune off): the plan promised to leave them alone,
+ * so whatever happens to them meanwhile is not apply's business. Everybody else must be exactly as
+ * planned — including nobody new: an unexpected arrival is a concurrent edit worth a second look.
  */
 export function collaboratorDifferences(
   expected: readonly LiveCollaborator[],
   actual: readonly LiveCollaborator[],
+  ignore: ReadonlySet<string> = new Set(),
 ): string[] {
   const want = byUser(expected);
   const got = byUser(actual);
   const users = [...new Set([...want.keys(), ...got.keys()])].sort();
   return users
+    .filter((user) => !ignore.has(user))
     .filter((user) => !sameAccess(want.get(user), got.get(user)))
     .map((user) => `${user}: expected ${describe(want.get(user))}, found ${describe(got.get(user))}`);
 }

@@ -208,6 +208,18 @@ describe("applyPlan against a sandbox", () => {
     expect(journal.entries.at(-1)).toMatchObject({ action: "verify", outcome: "mismatch" });
   });
 
+  it("ignores unmanaged collaborators (prune off) in verification: the plan promised to leave them alone", async () => {
+    sandbox = await startTestSandbox(
+      makeSeed([{ projectId: 1, name: "One", collaborators: [{ publicId: "dan", access: READ }] }]),
+    );
+    const desired = desiredState([{ id: 1, grants: [{ user: "ann" }] }]);
+    const { plan, live } = await planFromDesired({ desired, api: sandbox.api, identity, now: NOW });
+    expect(plan.projects[0]?.unmanaged.map((u) => u.user)).toEqual(["dan"]);
+    await sandbox.api.updateCollaborator(1, "dan", WRITE); // somebody edits the unmanaged user meanwhile
+    const result = await applyPlan(plan, { api: sandbox.api, live });
+    expect(result.projects[0]).toMatchObject({ outcome: "applied", verified: true });
+  });
+
   it("stops at the max-deletions guard before any call, naming the removals and the override", async () => {
     sandbox = await startTestSandbox(
       makeSeed([
