@@ -31,7 +31,8 @@ export function parseBlockSubset(text: string, index: PositionIndex): unknown {
   try {
     return new BlockSubsetParser(text, index).parseDocument();
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    // RangeError: nesting deeper than the stack; the full parser reports that properly.
+    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
     throw error;
   }
 }

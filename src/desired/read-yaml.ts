@@ -12,6 +12,9 @@ export interface ReadYamlResult {
   readonly errors: readonly Diagnostic[];
 }
 
+// The stack runs out before any sensible collaborators file gets this deep.
+const TOO_DEEP = "the document nests too deeply to be a collaborators file";
+
 /** A problem found while turning the AST into values; becomes one located diagnostic. */
 class BuildProblem extends Error {
   constructor(
@@ -43,7 +46,13 @@ export function readYaml(text: string, file: string): ReadYamlResult {
   if (fast !== undefined) return { value: fast, index, errors: [] };
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+  } catch (error) {
+    if (error instanceof RangeError) return fail(DIAGNOSTIC_CODES.configSyntax, TOO_DEEP, 0);
+    throw error;
+  }
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((error) => {
       const at = error.linePos?.[0] ?? { line: 1, col: 1 };
@@ -61,6 +70,7 @@ export function readYaml(text: string, file: string): ReadYamlResult {
   try {
     return { value: new NodeBuilder(doc, index).build(doc.contents, false), index, errors: [] };
   } catch (error) {
+    if (error instanceof RangeError) return fail(DIAGNOSTIC_CODES.configSyntax, TOO_DEEP, 0);
     if (!(error instanceof BuildProblem)) throw error;
     return fail(DIAGNOSTIC_CODES.configSyntax, error.message, error.offset);
   }
@@ -69,6 +79,8 @@ export function readYaml(text: string, file: string): ReadYamlResult {
 /** Turns the yaml AST into plain values, recording positions and bounding alias expansion. */
 class NodeBuilder {
   private aliasNodes = 0;
+  /** Alias targets being expanded right now: meeting one again is a cycle. */
+  private readonly expanding = new Set<unknown>();
 
   constructor(
     private readonly doc: Document,
@@ -90,7 +102,16 @@ class NodeBuilder {
           offsetOf(node),
         );
       }
-      return this.build(target, true);
+      if (this.expanding.has(target)) {
+        throw new BuildProblem(
+          `alias *${node.source} refers to a node that contains it (a cycle)`,
+          offsetOf(node),
+        );
+      }
+      this.expanding.add(target);
+      const value = this.build(target, true);
+      this.expanding.delete(target);
+      return value;
     }
     if (isMap(node)) {
       const map: Record<string, unknown> = {};
