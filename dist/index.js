@@ -39515,11 +39515,11 @@ function sameAccess(a, b) {
 function byUser(list) {
   return new Map(list.map((c) => [c.publicId, { permission: c.permission, liveControl: c.liveControl }]));
 }
-function collaboratorDifferences(expected, actual) {
+function collaboratorDifferences(expected, actual, ignore = /* @__PURE__ */ new Set()) {
   const want = byUser(expected);
   const got = byUser(actual);
   const users = [.../* @__PURE__ */ new Set([...want.keys(), ...got.keys()])].sort();
-  return users.filter((user) => !sameAccess(want.get(user), got.get(user))).map((user) => `${user}: expected ${describe(want.get(user))}, found ${describe(got.get(user))}`);
+  return users.filter((user) => !ignore.has(user)).filter((user) => !sameAccess(want.get(user), got.get(user))).map((user) => `${user}: expected ${describe(want.get(user))}, found ${describe(got.get(user))}`);
 }
 function changedUserDifferences(changes, actual) {
   const got = byUser(actual);
@@ -39555,7 +39555,7 @@ async function write(api, projectId, change) {
   if (change.after === null) throw new Error(`a ${change.action} of ${change.user} without target access`);
   return change.action === "create" ? api.createCollaborator(projectId, change.user, change.after) : api.updateCollaborator(projectId, change.user, change.after);
 }
-function expectedDifferences(live, changes, actual) {
+function expectedDifferences(project, live, changes, actual) {
   if (live === void 0) return changedUserDifferences(changes, actual);
   let expected;
   try {
@@ -39563,7 +39563,7 @@ function expectedDifferences(live, changes, actual) {
   } catch {
     return changedUserDifferences(changes, actual);
   }
-  return collaboratorDifferences(expected, actual);
+  return collaboratorDifferences(expected, actual, new Set(project.unmanaged.map((u) => u.user)));
 }
 async function applyProject(run, project) {
   const { api, onProgress } = run.options;
@@ -39647,7 +39647,7 @@ async function applyProject(run, project) {
   let projectError = blocker;
   if (blocker === void 0 && lastList !== void 0) {
     const live = run.options.live?.get(project.projectId);
-    const differences = expectedDifferences(live, ordered, lastList);
+    const differences = expectedDifferences(project, live, ordered, lastList);
     verified = differences.length === 0;
     if (!verified) {
       projectError = {
@@ -39719,6 +39719,43 @@ async function applyPlan(plan, options) {
     projects,
     ...run.journalError === void 0 ? {} : { journalError: run.journalError }
   };
+}
+
+// src/apply/journal.ts
+import { mkdir as mkdir2, open as open2 } from "node:fs/promises";
+import { dirname } from "node:path";
+async function openFileJournal(path) {
+  let handle;
+  try {
+    await mkdir2(dirname(path), { recursive: true });
+    handle = await open2(path, "a");
+  } catch (error2) {
+    throw new QcCollabError("E_USAGE", `cannot open the journal ${path}: ${error2.message}`, {
+      hint: "choose another file with --journal FILE",
+      cause: error2
+    });
+  }
+  let queue = Promise.resolve();
+  return {
+    append(entry) {
+      const line = `${JSON.stringify(entry)}
+`;
+      queue = queue.then(async () => {
+        await handle.appendFile(line, "utf8");
+      });
+      return queue;
+    },
+    async close() {
+      await queue.catch(() => void 0);
+      await handle.close();
+    }
+  };
+}
+
+// src/app/journal-identity.ts
+function journalActor(env, osUser) {
+  const actor = env["GITHUB_ACTOR"] ?? osUser;
+  return actor === void 0 || actor === "" ? "unknown" : actor;
 }
 
 // src/model/source-location.ts
@@ -40151,7 +40188,7 @@ async function planFromDesired(options) {
 
 // src/desired/load-desired-file.ts
 import { createHash as createHash3 } from "node:crypto";
-import { open as open2 } from "node:fs/promises";
+import { open as open3 } from "node:fs/promises";
 import { resolve } from "node:path";
 
 // src/desired/diagnostic-codes.ts
@@ -40321,7 +40358,7 @@ function parseBlockSubset(text, index) {
   try {
     return new BlockSubsetParser(text, index).parseDocument();
   } catch (error2) {
-    if (error2 instanceof Unsupported) return void 0;
+    if (error2 instanceof Unsupported || error2 instanceof RangeError) return void 0;
     throw error2;
   }
 }
@@ -40657,9 +40694,10 @@ function computeLineStarts(text) {
 }
 
 // src/desired/read-yaml.ts
-var AliasBudgetExceeded = class extends Error {
-  constructor(offset) {
-    super("alias budget exceeded");
+var TOO_DEEP = "the document nests too deeply to be a collaborators file";
+var BuildProblem = class extends Error {
+  constructor(message, offset) {
+    super(message);
     this.offset = offset;
   }
   offset;
@@ -40682,7 +40720,13 @@ function readYaml(text, file) {
   const fast = parseBlockSubset(text, index);
   if (fast !== void 0) return { value: fast, index, errors: [] };
   const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+  let doc;
+  try {
+    doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+  } catch (error2) {
+    if (error2 instanceof RangeError) return fail(DIAGNOSTIC_CODES.configSyntax, TOO_DEEP, 0);
+    throw error2;
+  }
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((error2) => {
       const at = error2.linePos?.[0] ?? { line: 1, col: 1 };
@@ -40700,12 +40744,9 @@ function readYaml(text, file) {
   try {
     return { value: new NodeBuilder(doc, index).build(doc.contents, false), index, errors: [] };
   } catch (error2) {
-    if (!(error2 instanceof AliasBudgetExceeded)) throw error2;
-    return fail(
-      DIAGNOSTIC_CODES.configSyntax,
-      `aliases expand to more than ${MAX_ALIAS_NODES} nodes; refusing to expand further (an alias bomb?)`,
-      error2.offset
-    );
+    if (error2 instanceof RangeError) return fail(DIAGNOSTIC_CODES.configSyntax, TOO_DEEP, 0);
+    if (!(error2 instanceof BuildProblem)) throw error2;
+    return fail(DIAGNOSTIC_CODES.configSyntax, error2.message, error2.offset);
   }
 }
 var NodeBuilder = class {
@@ -40716,12 +40757,33 @@ var NodeBuilder = class {
   doc;
   index;
   aliasNodes = 0;
+  /** Alias targets being expanded right now: meeting one again is a cycle. */
+  expanding = /* @__PURE__ */ new Set();
   build(node, inAlias) {
-    if (inAlias && ++this.aliasNodes > MAX_ALIAS_NODES) throw new AliasBudgetExceeded(offsetOf(node));
+    if (inAlias && ++this.aliasNodes > MAX_ALIAS_NODES) {
+      throw new BuildProblem(
+        `aliases expand to more than ${MAX_ALIAS_NODES} nodes; refusing to expand further (an alias bomb?)`,
+        offsetOf(node)
+      );
+    }
     if ((0, import_yaml.isAlias)(node)) {
       const target = node.resolve(this.doc);
-      if (target === void 0) return null;
-      return this.build(target, true);
+      if (target === void 0) {
+        throw new BuildProblem(
+          `alias *${node.source} refers to no anchor &${node.source} before it`,
+          offsetOf(node)
+        );
+      }
+      if (this.expanding.has(target)) {
+        throw new BuildProblem(
+          `alias *${node.source} refers to a node that contains it (a cycle)`,
+          offsetOf(node)
+        );
+      }
+      this.expanding.add(target);
+      const value = this.build(target, true);
+      this.expanding.delete(target);
+      return value;
     }
     if ((0, import_yaml.isMap)(node)) {
       const map = {};
@@ -40898,7 +40960,7 @@ function checkRules(root, index, today) {
     for (const raw of collaborators) {
       const entry = asRecord(raw);
       if (entry === void 0) continue;
-      checkExpiry(entry);
+      if (entry["expires"] !== void 0) checkExpiry(entry);
       const team = entry["team"];
       const user = entry["user"];
       if (typeof team === "string") {
@@ -40929,15 +40991,14 @@ function checkRules(root, index, today) {
           out.push(errorAt(DIAGNOSTIC_CODES.emptyTeam, `team '${team}' has no members`, at));
         }
       } else if (typeof user === "string") {
-        const offset = index.valueOffset(entry, "user");
         const first = users.get(user);
-        if (first === void 0) users.set(user, offset);
+        if (first === void 0) users.set(user, entry);
         else
           out.push(
             errorAt(
               DIAGNOSTIC_CODES.duplicateUser,
-              `user '${user}' is listed twice in this project (first on line ${lineOf(first)}); merge the entries`,
-              index.location(offset)
+              `user '${user}' is listed twice in this project (first on line ${lineOf(index.valueOffset(first, "user"))}); merge the entries`,
+              index.location(index.valueOffset(entry, "user"))
             )
           );
       }
@@ -41361,6 +41422,23 @@ async function loadDesiredFile(path, options = {}) {
   } catch (error2) {
     return fail(DIAGNOSTIC_CODES.configRead, readErrorMessage(error2));
   }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    const lineStart = bytes.lastIndexOf(10, nul) + 1;
+    let line = 1;
+    for (let i = bytes.indexOf(10); i !== -1 && i < nul; i = bytes.indexOf(10, i + 1)) line++;
+    return {
+      value: void 0,
+      errors: [
+        errorAt(
+          DIAGNOSTIC_CODES.configNotText,
+          "this is not a text file (it contains a NUL byte); expected a YAML collaborators file",
+          { file: path, line, col: nul - lineStart + 1 }
+        )
+      ],
+      warnings: []
+    };
+  }
   let text;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -41377,7 +41455,7 @@ async function loadDesiredFile(path, options = {}) {
   });
 }
 async function readBounded(path, limit) {
-  const handle = await open2(path, "r");
+  const handle = await open3(path, "r");
   try {
     const info2 = await handle.stat();
     if (info2.isFile() && info2.size > limit) return { tooLarge: true, size: info2.size };
@@ -42734,6 +42812,7 @@ function exitCodeFor(error2) {
 }
 
 // src/adapters/action.ts
+var JOURNAL_FILE_NAME = "qc-collab-journal.jsonl";
 function workspace(env) {
   return env["GITHUB_WORKSPACE"] ?? process.cwd();
 }
@@ -42849,13 +42928,22 @@ async function runApply(run, desired) {
     info("No changes: QuantConnect already matches the file.");
     return;
   }
-  const result = await applyPlan(plan, {
-    api,
-    live,
-    ...run.inputs.maxDeletions === void 0 ? {} : { maxDeletions: run.inputs.maxDeletions },
-    actor: run.env["GITHUB_ACTOR"] ?? "github-actions",
-    commit: run.env["GITHUB_SHA"] ?? null
-  });
+  const journalPath = join2(run.env["RUNNER_TEMP"] ?? tmpdir(), JOURNAL_FILE_NAME);
+  const journal = await openFileJournal(journalPath);
+  let result;
+  try {
+    result = await applyPlan(plan, {
+      api,
+      live,
+      ...run.inputs.maxDeletions === void 0 ? {} : { maxDeletions: run.inputs.maxDeletions },
+      journal,
+      actor: journalActor(run.env, void 0),
+      commit: run.env["GITHUB_SHA"] ?? null
+    });
+  } finally {
+    await journal.close();
+  }
+  info(`journal: ${journalPath}`);
   await writeJobSummary(run.env, renderApplySummaryMarkdown(result));
   if (result.status === "partial" || result.status === "failed") {
     throw new QcCollabError(

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { applyPlan } from "../apply/apply-plan.js";
+import { openFileJournal } from "../apply/journal.js";
+import { journalActor } from "../app/journal-identity.js";
+import type { ApplyResult } from "../model/apply-result.js";
 import { planFromDesired } from "../app/plan-from-desired.js";
 import { loadDesiredFile } from "../desired/load-desired-file.js";
 import type { DesiredState } from "../model/desired-state.js";
@@ -24,6 +27,9 @@ import { parseInputs, type ActionInputs } from "./action/inputs.js";
 import { failureMarkdown, failureMessage, writeJobSummary } from "./action/job-summary.js";
 import { PLAN_COMMENT_MARKER, upsertPlanComment } from "./action/pr-comment.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
+
+/** In RUNNER_TEMP; apply.yml uploads it as the `qc-collab-journal` artifact. */
+export const JOURNAL_FILE_NAME = "qc-collab-journal.jsonl";
 
 /** What the Action reads from its surroundings; `process.env` and the runner's files in production. */
 export interface ActionEnvironment {
@@ -162,14 +168,24 @@ async function runApply(run: RunContext, desired: DesiredState): Promise<void> {
     core.info("No changes: QuantConnect already matches the file.");
     return;
   }
-  // Guards (max deletions, self-lockout) throw E_GUARD before any write: exit 4, as in the CLI.
-  const result = await applyPlan(plan, {
-    api,
-    live,
-    ...(run.inputs.maxDeletions === undefined ? {} : { maxDeletions: run.inputs.maxDeletions }),
-    actor: run.env["GITHUB_ACTOR"] ?? "github-actions",
-    commit: run.env["GITHUB_SHA"] ?? null,
-  });
+  // The runner's temp dir is wiped after the job: apply.yml uploads the journal as an artifact.
+  const journalPath = join(run.env["RUNNER_TEMP"] ?? tmpdir(), JOURNAL_FILE_NAME);
+  const journal = await openFileJournal(journalPath);
+  let result: ApplyResult;
+  try {
+    // Guards (max deletions, self-lockout) throw E_GUARD before any write: exit 4, as in the CLI.
+    result = await applyPlan(plan, {
+      api,
+      live,
+      ...(run.inputs.maxDeletions === undefined ? {} : { maxDeletions: run.inputs.maxDeletions }),
+      journal,
+      actor: journalActor(run.env, undefined),
+      commit: run.env["GITHUB_SHA"] ?? null,
+    });
+  } finally {
+    await journal.close();
+  }
+  core.info(`journal: ${journalPath}`);
   await writeJobSummary(run.env, renderApplySummaryMarkdown(result));
   if (result.status === "partial" || result.status === "failed") {
     throw new QcCollabError(

@@ -1,8 +1,10 @@
-import { homedir } from "node:os";
+import { homedir, userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { DesiredState } from "./../model/desired-state.js";
 import { QcCollabError } from "../model/errors.js";
 import { applyPlan } from "../apply/apply-plan.js";
+import { DEFAULT_JOURNAL_PATH, openFileJournal } from "../apply/journal.js";
+import { journalActor } from "../app/journal-identity.js";
 import { planFromDesired } from "../app/plan-from-desired.js";
 import type { ApiRequestEvent, QuantConnectApi } from "../qc/api.js";
 import { createQuantConnectClient } from "../qc/client.js";
@@ -30,6 +32,8 @@ export interface ReconcileOptions {
   readonly sandbox: boolean;
   readonly apiUrl?: string;
   readonly maxDeletions?: number;
+  /** With --apply: the JSON-lines journal (default .qc-collab/journal.jsonl, relative to cwd). */
+  readonly journal?: string;
 }
 
 export interface DaemonIo {
@@ -42,6 +46,14 @@ export interface DaemonIo {
   /** Where SIGTERM/SIGINT come from; tests and the CLI pass `process`. */
   readonly signals: Pick<NodeJS.Process, "once" | "off">;
   readonly clock?: () => Date;
+}
+
+function osUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Connection {
@@ -108,12 +120,21 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
         api,
         identity: () => Promise.resolve(identity),
         makePlan: (input) => planFromDesired(input),
-        applyPlan: (plan, gated) =>
-          applyPlan(plan, {
-            api: gated,
-            ...(options.maxDeletions === undefined ? {} : { maxDeletions: options.maxDeletions }),
-            actor: io.env["USER"] ?? "qc-collab-reconcile",
-          }),
+        applyPlan: async (plan, gated, commit) => {
+          // Opened per run, before any write: an apply that cannot be audited does not start.
+          const journal = await openFileJournal(resolve(io.cwd, options.journal ?? DEFAULT_JOURNAL_PATH));
+          try {
+            return await applyPlan(plan, {
+              api: gated,
+              ...(options.maxDeletions === undefined ? {} : { maxDeletions: options.maxDeletions }),
+              journal,
+              actor: journalActor(io.env, osUser()),
+              commit,
+            });
+          } finally {
+            await journal.close();
+          }
+        },
         clock,
       }),
   });

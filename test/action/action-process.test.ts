@@ -186,6 +186,17 @@ describe("the bundled Action, run as GitHub runs it", () => {
     const changes = changesOf(apply.outputs["summary"]);
     expect(apply.summary).toContain(`Apply complete: ${changes} applied, 0 failed, 0 skipped`);
     expect(apply.summary).toMatch(/✅ applied \| \+ `farid_ml`/);
+    const journal = readFileSync(join(apply.runnerTemp, "qc-collab-journal.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(journal.length).toBeGreaterThanOrEqual(changes);
+    for (const line of journal) {
+      expect(JSON.parse(line)).toMatchObject({
+        actor: "octo-maintainer",
+        commit: "0123456789abcdef0123456789abcdef01234567",
+      });
+    }
+    expect(journal.join("\n")).not.toContain(sandbox.env()["QC_API_TOKEN"]);
 
     const clean = await run(qcInputs("drift"), "schedule", schedule);
     expect(clean.code).toBe(0);

@@ -15,6 +15,8 @@ export interface ActionRun {
   readonly outputs: Record<string, string>;
   /** What the step appended to GITHUB_STEP_SUMMARY. */
   readonly summary: string;
+  /** RUNNER_TEMP of this run (plan file, journal). */
+  readonly runnerTemp: string;
 }
 
 export interface ActionRunOptions {
@@ -97,6 +99,7 @@ export function runActionProcess(options: ActionRunOptions): Promise<ActionRun> 
         stderr,
         outputs: parseOutputFile(readFileSync(outputPath, "utf8")),
         summary: existsSync(summaryPath) ? readFileSync(summaryPath, "utf8") : "",
+        runnerTemp,
       });
     });
   });

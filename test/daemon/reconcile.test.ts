@@ -107,6 +107,11 @@ describe("reconcile --once against a sandbox process", () => {
       applied: { applied: changes, failed: 0, skipped: 0 },
     });
     expect(apply.code).toBe(0);
+    const journal = readFileSync(join(workdir, ".qc-collab", "journal.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(journal.length).toBeGreaterThanOrEqual(changes);
+    expect(journal.map((line) => (JSON.parse(line) as { commit: unknown }).commit)).toContain(null);
 
     const again = await runCli(["reconcile", "--once"], {
       cwd: workdir,

@@ -13,6 +13,7 @@ interface ReconcileFlags {
   readonly sandbox?: boolean;
   readonly apiUrl?: string;
   readonly maxDeletions?: number;
+  readonly journal?: string;
 }
 
 function parsePort(value: string): number {
@@ -67,6 +68,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           sandbox: flags.sandbox === true,
           ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
           ...(flags.maxDeletions === undefined ? {} : { maxDeletions: flags.maxDeletions }),
+          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
         },
         {
           stdout: ctx.stdout,

@@ -22,7 +22,8 @@ export interface ReconcileRunDeps {
     identity: Identity;
     now: Date;
   }) => Promise<{ plan: Plan }>;
-  readonly applyPlan: (plan: Plan, api: QuantConnectApi) => Promise<ApplyResult>;
+  /** `commit` is recorded in the journal with every operation. */
+  readonly applyPlan: (plan: Plan, api: QuantConnectApi, commit: string | null) => Promise<ApplyResult>;
   readonly clock: () => Date;
 }
 
@@ -64,7 +65,7 @@ export async function reconcileOnce(deps: ReconcileRunDeps): Promise<RunRecord> 
     const changes = changeCount(plan);
     if (changes === 0) return { ...base(), outcome: "no-changes", changes, summary: plan.summary };
     if (deps.mode === "plan") return { ...base(), outcome: "drift", changes, summary: plan.summary };
-    const result = await deps.applyPlan(plan, deps.api);
+    const result = await deps.applyPlan(plan, deps.api, commit);
     const outcome: RunOutcome =
       result.status === "applied" || result.status === "no-changes" ? "applied" : "partial";
     return {
