@@ -46,6 +46,10 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       parseCount("--max-deletions", 0),
     )
     .option(
+      "--journal <file>",
+      "with --apply: append every operation to this JSON-lines file (default .qc-collab/journal.jsonl)",
+    )
+    .option(
       "--health-port <port>",
       "serve GET /healthz and GET /metrics on 127.0.0.1:PORT (0 = any free port)",
       parsePort,
