@@ -5,7 +5,7 @@ import { applyPlan, type ApplyOptions } from "../apply/apply-plan.js";
 import { assertGuards } from "../apply/guards.js";
 import { projectLabel } from "../apply/project-label.js";
 import { findStaleProjects } from "../plan/plan-file.js";
-import { readLiveState } from "./read-live-state.js";
+import { DEFAULT_READ_CONCURRENCY, readLiveState } from "./read-live-state.js";
 
 /**
  * Applies a saved plan exactly as reviewed (DESIGN.md §4): guards first, then one read of every
@@ -18,7 +18,7 @@ export async function applySavedPlan(
 ): Promise<ApplyResult> {
   assertGuards(plan, { maxDeletions: options.maxDeletions ?? plan.settings.maxDeletions });
   const current = await readLiveState(options.api, plan.projects, {
-    concurrency: options.readConcurrency ?? options.concurrency ?? 8,
+    concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
   });
   const stale = findStaleProjects(plan, current);
   if (stale.length > 0) {

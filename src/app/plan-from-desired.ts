@@ -8,7 +8,7 @@ import { buildPlan } from "../plan/build-plan.js";
 import { needsProjectList, resolveProjects, selectTargets } from "../plan/resolve-projects.js";
 import type { QuantConnectApi } from "../qc/api.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
-import { readLiveState } from "./read-live-state.js";
+import { DEFAULT_READ_CONCURRENCY, readLiveState } from "./read-live-state.js";
 
 export interface PlanFromDesiredOptions {
   readonly desired: DesiredState;
@@ -65,7 +65,9 @@ export async function planFromDesired(options: PlanFromDesiredOptions): Promise<
     }
     projects = selected;
   }
-  const live = await readLiveState(api, projects, { concurrency: options.concurrency ?? 8 });
+  const live = await readLiveState(api, projects, {
+    concurrency: options.concurrency ?? DEFAULT_READ_CONCURRENCY,
+  });
   const plan = buildPlan({
     desired,
     projects: projects.map((resolved) => ({ resolved, live: live.get(resolved.projectId) ?? [] })),

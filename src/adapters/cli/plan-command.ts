@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { planFromDesired } from "../../app/plan-from-desired.js";
+import { DEFAULT_READ_CONCURRENCY } from "../../app/read-live-state.js";
 import type { Plan } from "../../model/plan.js";
 import { serializePlanFile } from "../../plan/plan-file.js";
 import { renderPlanJson } from "../../report/plan-json.js";
@@ -18,8 +19,6 @@ interface PlanFlags extends ConnectionFlags {
   readonly target: string[];
   readonly concurrency: number;
 }
-
-export const DEFAULT_READ_CONCURRENCY = 8;
 
 export function renderPlan(plan: Plan, format: PlanFlags["format"], color: boolean): string {
   if (format === "json") return renderPlanJson(plan);
