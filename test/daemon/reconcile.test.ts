@@ -264,6 +264,40 @@ describe("reconcile --schedule against a slow sandbox", () => {
   });
 });
 
+describe("reconcile --once --apply, stopped mid-apply", () => {
+  let sandbox: SandboxProcess;
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess({ args: ["--latency", "400"] });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it("SIGTERM: the write in flight finishes, no new call starts, the run is logged, exit 0", async () => {
+    const reconciler = start(["--once", "--apply"], sandbox.env());
+    // Wait until apply has begun writing: a lock has been answered.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const stats = await sandbox.stats();
+      if (Object.keys(stats.byEndpoint).some((endpoint) => endpoint.includes("lock"))) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const signalledAt = Date.now();
+    reconciler.signal("SIGTERM");
+    const exit = await reconciler.exit(10_000);
+    expect(exit).toEqual({ code: 0, signal: null, killed: false });
+    expect(Date.now() - signalledAt).toBeLessThan(3_000); // about one call's latency, not the whole apply
+    const run = reconciler.events().find((e) => e.event === "run");
+    expect(run).toMatchObject({ outcome: "partial", mode: "apply" });
+    const counts = run?.["applied"] as { applied: number; failed: number; skipped: number };
+    expect(counts.failed + counts.skipped).toBeGreaterThan(0);
+    expect(reconciler.events().at(-1)?.event).toBe("stopped");
+    // Nothing half-done: every project is either untouched or has its completed writes.
+    const journal = readFileSync(join(workdir, ".qc-collab", "journal.jsonl"), "utf8");
+    expect(journal).toContain("E_INTERRUPTED");
+  });
+});
+
 async function waitUntilRunning(base: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
