@@ -40174,7 +40174,9 @@ async function planFromDesired(options) {
     }
     projects = selected;
   }
-  const live = await readLiveState(api, projects, { concurrency: options.concurrency ?? 8 });
+  const live = await readLiveState(api, projects, {
+    concurrency: options.concurrency ?? DEFAULT_READ_CONCURRENCY
+  });
   const plan = buildPlan({
     desired,
     projects: projects.map((resolved) => ({ resolved, live: live.get(resolved.projectId) ?? [] })),
