@@ -13,14 +13,18 @@ import {
 
 /*
  * Chaos: 200 projects, 30% of API requests fail (500/502/503 or a dropped connection, some of
- * them AFTER the write took effect) and a rate limit of 200 requests per second.
+ * them AFTER the write took effect) and a rate limit of 150 requests per second.
  *
- * "Converges" means: at most MAX_RUNS runs of `apply --auto-approve`, each exiting 0 (done) or 3
- * (some projects failed, the others applied), the last exiting 0; then the sandbox state equals
- * the desired file exactly, and `plan --detailed-exitcode` exits 0.
+ * "Converges" means: at most MAX_RUNS runs of `apply --auto-approve`, each exiting 0 (done), 3
+ * (some projects failed, the others applied) or 1 with a transient read failure (retries used
+ * up), the last exiting 0; then the sandbox state equals the desired file exactly, and
+ * `plan --detailed-exitcode` exits 0.
  */
 const PROJECTS = 200;
-const MAX_RUNS = 3;
+const MAX_RUNS = 4;
+// A run may also stop with exit 1 when one of its reads gave up after all retries (a plan is never
+// built from a partial picture): that is a transient failure, and the next run goes on.
+const TRANSIENT = /gave up after \d+ attempts/;
 
 describe("chaos: 30% failures and a rate limit", () => {
   const org = changedOrganisation(PROJECTS, 5);
@@ -31,7 +35,7 @@ describe("chaos: 30% failures and a rate limit", () => {
     work.write("collaborators.yaml", org.desiredYaml);
     sandbox = await startSandboxProcess({
       seed: org.seed,
-      args: ["--fail-rate", "0.3", "--rate-limit", "200", "--random-seed", "20261204"],
+      args: ["--fail-rate", "0.3", "--rate-limit", "150", "--random-seed", "20261204"],
     });
   });
   afterAll(async () => {
@@ -40,7 +44,7 @@ describe("chaos: 30% failures and a rate limit", () => {
   });
 
   it(
-    "converges in at most 3 runs, without duplicate effects, and a second plan is empty",
+    "converges in at most 4 runs, without duplicate effects, and a second plan is empty",
     { timeout: 150_000 },
     async () => {
       const run = cli(sandbox, work.dir);
@@ -48,12 +52,16 @@ describe("chaos: 30% failures and a rate limit", () => {
       let last = "";
       for (let i = 0; i < MAX_RUNS; i++) {
         const apply = await run(
-          ["apply", "--auto-approve", "--concurrency", "16", "--journal", "journal.jsonl"],
+          ["apply", "--auto-approve", "--concurrency", "32", "--journal", "journal.jsonl"],
           120_000,
         );
         codes.push(apply.code);
         last = apply.stdout + apply.stderr;
-        expect([0, 3], `run ${String(i + 1)} exited ${String(apply.code)}\n${last}`).toContain(apply.code);
+        const transient = apply.code === 1 && TRANSIENT.test(apply.stderr);
+        expect(
+          apply.code === 0 || apply.code === 3 || transient,
+          `run ${String(i + 1)} exited ${String(apply.code)}\n${last}`,
+        ).toBe(true);
         if (apply.code === 0) break;
       }
       expect(
@@ -100,7 +108,7 @@ describe("chaos: 30% failures and a rate limit", () => {
       expect(answers(stats, ENDPOINT.update, "200")).toBeLessThanOrEqual(org.planned.update);
 
       // A second plan (still under faults) has nothing to do.
-      const plan = await run(["plan", "--detailed-exitcode", "--concurrency", "16"], 120_000);
+      const plan = await run(["plan", "--detailed-exitcode", "--concurrency", "32"], 120_000);
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     },
   );
