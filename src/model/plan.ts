@@ -42,9 +42,9 @@ export interface PlanWarning {
   readonly message: string;
   readonly projectId?: number;
   readonly source?: string;
-  /** The user the warning is about (e.g. W_EXPIRES_SOON, W_OWNER_ACCESS). */
+  /** The user the warning is about (e.g. W_EXPIRING_GRANT, W_OWNER_ACCESS). */
   readonly user?: string;
-  /** A date the warning is about, `YYYY-MM-DD` (e.g. the expiry date of W_EXPIRES_SOON). */
+  /** A date the warning is about, `YYYY-MM-DD` (e.g. the expiry date of W_EXPIRING_GRANT). */
   readonly date?: string;
 }
 

@@ -103,7 +103,7 @@ function planProject(
         });
       } else if (current === undefined) {
         ctx.warnings.push({
-          code: "W_EXPIRED",
+          code: "W_EXPIRED_GRANT",
           message: `${grant.user} in "${name}": the grant expired on ${effective.expiredOn} and is no longer applied; its line can be removed`,
           projectId,
           user: grant.user,
@@ -207,7 +207,7 @@ function warnExpiringSoon(
     const when = days === 0 ? "today is its last day" : `${days} day${days === 1 ? "" : "s"} left`;
     const via = s.via === "direct" ? "" : ` (via ${s.via})`;
     ctx.warnings.push({
-      code: "W_EXPIRES_SOON",
+      code: "W_EXPIRING_GRANT",
       message: `${user} in "${projectName}"${via}: the grant expires on ${s.expires} (${when})`,
       projectId,
       user,

@@ -80,7 +80,7 @@ describe("buildPlan on the demo organisation", () => {
     expect(plan.projects[0]?.fingerprint).toBe(fingerprintCollaborators(demoLive.get(21436587) ?? []));
     expect(plan.warnings).toEqual([
       {
-        code: "W_EXPIRES_SOON",
+        code: "W_EXPIRING_GRANT",
         message: 'gina_quant in "Momentum Alpha": the grant expires on 2027-03-31 (11 days left)',
         projectId: 21436587,
         user: "gina_quant",
@@ -272,11 +272,11 @@ describe("buildPlan rules", () => {
         },
       ]);
     });
-    it("an expired grant is never created; a W_EXPIRED warning says the line can go", () => {
+    it("an expired grant is never created; a W_EXPIRED_GRANT warning says the line can go", () => {
       const plan = planOne(project(5, [expired]), [OWNER]);
       expect(changesOf(plan)).toEqual([]);
       expect(plan.warnings).toEqual([
-        expect.objectContaining({ code: "W_EXPIRED", user: "old", date: "2027-03-19", source: "c.yaml:3" }),
+        expect.objectContaining({ code: "W_EXPIRED_GRANT", user: "old", date: "2027-03-19", source: "c.yaml:3" }),
       ]);
     });
     it("warns about grants expiring within expiryWarningDays, not beyond", () => {
@@ -288,9 +288,9 @@ describe("buildPlan rules", () => {
       ]);
       const plan = planOne(p, [OWNER], { settings: { expiryWarningDays: 7 } });
       expect(plan.warnings.map((w) => [w.code, w.user, w.date])).toEqual([
-        ["W_EXPIRES_SOON", "today", "2027-03-20"],
-        ["W_EXPIRES_SOON", "edge", "2027-03-27"],
-        ["W_EXPIRES_SOON", "team", "2027-03-21"],
+        ["W_EXPIRING_GRANT", "today", "2027-03-20"],
+        ["W_EXPIRING_GRANT", "edge", "2027-03-27"],
+        ["W_EXPIRING_GRANT", "team", "2027-03-21"],
       ]);
       expect(plan.warnings[0]?.message).toContain("today is its last day");
       expect(plan.warnings[2]?.message).toContain("via team t");

@@ -5,6 +5,7 @@ import type { DesiredState } from "../../model/desired-state.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { QcCollabError, type ErrorCode } from "../../model/errors.js";
 import { loadDesiredFile } from "../../desired/load-desired-file.js";
+import { DIAGNOSTIC_CODES } from "../../desired/diagnostic-codes.js";
 import { renderDiagnosticsText } from "../../report/diagnostics-text.js";
 import type { CliContext } from "./context.js";
 
@@ -35,6 +36,8 @@ export function stderrIsInteractive(ctx: CliContext): boolean {
   return ctx.stderr.isTTY === true && ctx.env["NO_COLOR"] === undefined && ctx.env["CI"] === undefined;
 }
 
+const PLAN_REPORTS_THESE = new Set<string>([DIAGNOSTIC_CODES.expiringGrant, DIAGNOSTIC_CODES.expiredGrant]);
+
 const PASS_THROUGH = new Set<ErrorCode>(["E_CONFIG_READ", "E_CONFIG_SYNTAX", "E_CONFIG_SCHEMA"]);
 
 /** Diagnostic codes are finer than error codes: the first error decides the family. */
@@ -53,7 +56,10 @@ function errorCodeFor(diagnosticCode: string | undefined): ErrorCode {
 export async function loadDesiredOrFail(ctx: CliContext, file: string): Promise<DesiredState> {
   const result = await loadDesiredFile(file, { cwd: ctx.cwd });
   const color = stderrIsInteractive(ctx);
-  const all: Diagnostic[] = [...result.errors, ...result.warnings];
+  // The plan reports expiry itself, knowing what is live (W_EXPIRING_GRANT, W_EXPIRED_GRANT, or a
+  // delete "expired on DATE"); printing the loader's copies too would say everything twice.
+  const warnings = result.warnings.filter((w) => !PLAN_REPORTS_THESE.has(w.code));
+  const all: Diagnostic[] = [...result.errors, ...warnings];
   if (all.length > 0) ctx.stderr.write(renderDiagnosticsText(all, { color }));
   if (result.value === undefined || result.errors.length > 0) {
     const n = result.errors.length;
