@@ -34908,6 +34908,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -35377,6 +35380,12 @@ function notice(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -39873,7 +39882,7 @@ function planProject(ctx, resolved, live) {
         });
       } else if (current === void 0) {
         ctx.warnings.push({
-          code: "W_EXPIRED",
+          code: "W_EXPIRED_GRANT",
           message: `${grant.user} in "${name}": the grant expired on ${effective.expiredOn} and is no longer applied; its line can be removed`,
           projectId,
           user: grant.user,
@@ -39961,7 +39970,7 @@ function warnExpiringSoon(ctx, sources, user, projectName, projectId, warnDays) 
     const when = days === 0 ? "today is its last day" : `${days} day${days === 1 ? "" : "s"} left`;
     const via = s.via === "direct" ? "" : ` (via ${s.via})`;
     ctx.warnings.push({
-      code: "W_EXPIRES_SOON",
+      code: "W_EXPIRING_GRANT",
       message: `${user} in "${projectName}"${via}: the grant expires on ${s.expires} (${when})`,
       projectId,
       user,
@@ -42599,6 +42608,105 @@ function renderPlanMarkdown(plan, options = {}) {
   return attempt({ collapsed: true, rows: 0, projects: Math.max(0, projects) }, Infinity) ?? "";
 }
 
+// src/report/plan-text.ts
+function sgr(open4, close) {
+  return (text) => `\x1B[${open4}m${text}\x1B[${close}m`;
+}
+var plain = (text) => text;
+var COLOR = {
+  action: { create: sgr(32, 39), update: sgr(33, 39), delete: sgr(31, 39) },
+  header: sgr(1, 22),
+  dim: sgr(2, 22),
+  escalation: sgr(35, 39),
+  danger: (text) => sgr(1, 22)(sgr(31, 39)(text)),
+  warning: sgr(33, 39)
+};
+var NO_COLOR = {
+  action: { create: plain, update: plain, delete: plain },
+  header: plain,
+  dim: plain,
+  escalation: plain,
+  danger: plain,
+  warning: plain
+};
+var ESCALATION_MARK = "▲ escalation";
+var SELF_LOCKOUT_MARK = "✖ self-lockout: apply refuses this";
+function changeLine(change, widths, palette) {
+  const symbol = palette.action[change.action](ACTION_SYMBOL[change.action]);
+  const user = change.user.padEnd(widths.user);
+  const access3 = describeChangeAccess(change).padEnd(widths.access);
+  const marks = [
+    palette.dim(`(${change.source})`),
+    change.reason === void 0 ? void 0 : palette.dim(`"${change.reason}"`),
+    change.escalation ? palette.escalation(ESCALATION_MARK) : void 0,
+    change.selfLockout ? palette.danger(SELF_LOCKOUT_MARK) : void 0
+  ].filter((m) => m !== void 0);
+  return `    ${symbol} ${user}  ${access3}  ${marks.join("  ")}`.trimEnd();
+}
+function projectBlock(project, palette) {
+  const users = [...project.changes.map((c) => c.user), ...project.unmanaged.map((u) => u.user)];
+  const accesses = [
+    ...project.changes.map(describeChangeAccess),
+    ...project.unmanaged.map((u) => formatAccess2(u.access))
+  ];
+  const widths = {
+    user: Math.max(...users.map((u) => u.length)),
+    access: Math.max(...accesses.map((a) => a.length))
+  };
+  const lines = [
+    palette.header(`${palette.action.update("~")} project "${project.name}" (#${project.projectId})`)
+  ];
+  for (const change of project.changes) lines.push(changeLine(change, widths, palette));
+  for (const u of project.unmanaged) {
+    lines.push(
+      `    ${palette.dim("·")} ${u.user.padEnd(widths.user)}  ${formatAccess2(u.access).padEnd(widths.access)}  ${palette.dim("(unmanaged, kept)")}`
+    );
+  }
+  return lines;
+}
+function unchangedWithUnmanaged(project, palette) {
+  const list = project.unmanaged.map((u) => `${u.user} (${formatAccess2(u.access)})`).join(", ");
+  return `  "${project.name}" (#${project.projectId}): ${list} ${palette.dim("(unmanaged, kept)")}`;
+}
+function renderPlanText(plan, options) {
+  const palette = options.color ? COLOR : NO_COLOR;
+  const out = [];
+  const changed = plan.projects.filter((p) => p.changes.length > 0);
+  for (const project of changed) out.push(...projectBlock(project, palette), "");
+  const quietUnmanaged = plan.projects.filter((p) => p.changes.length === 0 && p.unmanaged.length > 0);
+  if (quietUnmanaged.length > 0) {
+    out.push(palette.header("Unchanged projects with unmanaged collaborators (prune off):"));
+    for (const project of quietUnmanaged) out.push(unchangedWithUnmanaged(project, palette));
+    out.push("");
+  }
+  if (plan.warnings.length > 0) {
+    out.push(palette.header("Warnings:"));
+    for (const w of plan.warnings) {
+      const where2 = w.source === void 0 || w.source === "" ? "" : `  ${palette.dim(`(${w.source})`)}`;
+      out.push(`  ${palette.warning("!")} ${w.message}${where2}`);
+    }
+    out.push("");
+  }
+  const people = perPerson(plan);
+  if (people.length > 0) {
+    out.push(palette.header("By person:"));
+    const width = people.reduce((w, p) => Math.max(w, p.user.length), 0);
+    for (const person of people) {
+      const items = person.changes.map((item) => {
+        const text = describePersonChange(item);
+        return item.change.escalation ? `${text} ${palette.escalation("▲")}` : text;
+      });
+      out.push(`  ${person.user.padEnd(width)}  ${items.join("; ")}`);
+    }
+    out.push("");
+  }
+  out.push(palette.header(summaryLine(plan)));
+  const notice2 = selfLockoutNotice(plan);
+  if (notice2 !== void 0) out.push(palette.danger(notice2));
+  return `${out.join("\n")}
+`;
+}
+
 // src/report/apply-text.ts
 function applySummaryLine(result) {
   if (result.status === "no-changes") return "No changes.";
@@ -42883,6 +42991,9 @@ async function publishPlan(run, plan) {
   setOutput("has-changes", changes > 0 ? "true" : "false");
   setOutput("summary", JSON.stringify(plan.summary));
   setOutput("plan-file", planFile);
+  startGroup(summaryLine(plan));
+  info(renderPlanText(plan, { color: false }));
+  endGroup();
   const markdown = renderPlanMarkdown(plan);
   await writeJobSummary(run.env, markdown);
   return markdown;

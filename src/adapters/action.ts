@@ -17,7 +17,9 @@ import { createQuantConnectClient } from "../qc/client.js";
 import { resolveApiUrl, resolveCredentials } from "../qc/credentials.js";
 import type { Credentials } from "../qc/signing.js";
 import { renderDiagnosticsGithub } from "../report/diagnostics-github.js";
+import { summaryLine } from "../report/plan-common.js";
 import { renderPlanMarkdown } from "../report/plan-markdown.js";
+import { renderPlanText } from "../report/plan-text.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { renderApplySummaryMarkdown } from "./action/apply-summary.js";
 import { syncDriftIssue } from "./action/drift-issue.js";
@@ -119,6 +121,10 @@ async function publishPlan(run: RunContext, plan: Plan): Promise<string> {
   core.setOutput("has-changes", changes > 0 ? "true" : "false");
   core.setOutput("summary", JSON.stringify(plan.summary));
   core.setOutput("plan-file", planFile);
+  // The step log gets the terminal rendering; the summary and the comment get markdown.
+  core.startGroup(summaryLine(plan));
+  core.info(renderPlanText(plan, { color: false }));
+  core.endGroup();
   const markdown = renderPlanMarkdown(plan);
   await writeJobSummary(run.env, markdown);
   return markdown;

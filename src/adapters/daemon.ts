@@ -28,6 +28,8 @@ export interface ReconcileOptions {
   readonly once: boolean;
   readonly apply: boolean;
   readonly healthPort?: number;
+  /** Address of the health server; default 127.0.0.1 (0.0.0.0 in a container scraped from outside). */
+  readonly healthHost?: string;
   readonly gitPull: boolean;
   readonly sandbox: boolean;
   readonly apiUrl?: string;
@@ -154,7 +156,12 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
 
   try {
     if (options.healthPort !== undefined) {
-      health = await startHealthServer({ port: options.healthPort, state: loop, metrics });
+      health = await startHealthServer({
+        port: options.healthPort,
+        ...(options.healthHost === undefined ? {} : { host: options.healthHost }),
+        state: loop,
+        metrics,
+      });
       log({
         event: "listening",
         time: clock().toISOString(),

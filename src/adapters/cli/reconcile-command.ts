@@ -9,6 +9,7 @@ interface ReconcileFlags {
   readonly once?: boolean;
   readonly apply?: boolean;
   readonly healthPort?: number;
+  readonly healthHost?: string;
   readonly gitPull?: boolean;
   readonly sandbox?: boolean;
   readonly apiUrl?: string;
@@ -54,6 +55,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       "serve GET /healthz and GET /metrics on 127.0.0.1:PORT (0 = any free port)",
       parsePort,
     )
+    .option("--health-host <host>", "address for --health-port (default 127.0.0.1; 0.0.0.0 in a container)")
     .option("--git-pull", "run `git pull --ff-only` in the file's directory before each run")
     .addOption(new Option("--sandbox", "use the built-in QuantConnect emulator").conflicts("apiUrl"))
     .option(
@@ -68,6 +70,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           once: flags.once === true,
           apply: flags.apply === true,
           ...(flags.healthPort === undefined ? {} : { healthPort: flags.healthPort }),
+          ...(flags.healthHost === undefined ? {} : { healthHost: flags.healthHost }),
           gitPull: flags.gitPull === true,
           sandbox: flags.sandbox === true,
           ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
