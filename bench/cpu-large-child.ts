@@ -7,6 +7,7 @@ import { loadDesiredFile } from "../src/desired/index.js";
 import type { LiveCollaborator } from "../src/model/live-state.js";
 import type { QuantConnectApi } from "../src/qc/api.js";
 import { generateDesiredYaml, generateSeed, ownerOf } from "./generate.js";
+import { measureValidateLarge } from "./validate-large.js";
 
 /**
  * Run as its own process (`node build/bench/cpu-large-child.js PROJECTS COLLABORATORS`) so its
@@ -99,4 +100,8 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (process.argv[2] === "validate-only") {
+  process.stdout.write(`${JSON.stringify(await measureValidateLarge())}\n`);
+} else {
+  await main();
+}

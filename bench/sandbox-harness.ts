@@ -30,6 +30,8 @@ export interface SandboxFlags {
   readonly failRate?: number;
   readonly rateLimit?: number;
   readonly randomSeed?: number;
+  /** Persist the state to a file after every change (the sandbox's --state); default true. */
+  readonly persist?: boolean;
 }
 
 const LISTENING = /^qc-collab sandbox listening on (http:\/\/\S+)\/api\/v2$/;
@@ -53,8 +55,7 @@ export async function startSandbox(seed: GeneratedSeed, flags: SandboxFlags = {}
     "0",
     "--seed",
     seedPath,
-    "--state",
-    join(dir, "state.json"),
+    ...(flags.persist === false ? [] : ["--state", join(dir, "state.json")]),
     "--latency",
     String(flags.latencyMs ?? 0),
     "--fail-rate",
