@@ -276,7 +276,12 @@ describe("buildPlan rules", () => {
       const plan = planOne(project(5, [expired]), [OWNER]);
       expect(changesOf(plan)).toEqual([]);
       expect(plan.warnings).toEqual([
-        expect.objectContaining({ code: "W_EXPIRED_GRANT", user: "old", date: "2027-03-19", source: "c.yaml:3" }),
+        expect.objectContaining({
+          code: "W_EXPIRED_GRANT",
+          user: "old",
+          date: "2027-03-19",
+          source: "c.yaml:3",
+        }),
       ]);
     });
     it("warns about grants expiring within expiryWarningDays, not beyond", () => {
