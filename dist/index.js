@@ -1784,11 +1784,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header2 of headers) {
-              if (!Array.isArray(header2) || header2.length !== 2) {
+            for (const header3 of headers) {
+              if (!Array.isArray(header3) || header3.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header2[0], header2[1]);
+              processHeader(this, header3[0], header3[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -1988,11 +1988,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str);
+            arr.push(str2);
           }
         }
         val = arr;
@@ -2382,9 +2382,9 @@ var require_timers = __commonJS({
        * before the specified function or code is executed.
        * @param {*} arg
        */
-      constructor(callback, delay, arg) {
+      constructor(callback, delay2, arg) {
         this._onTimeout = callback;
-        this._idleTimeout = delay;
+        this._idleTimeout = delay2;
         this._timerArg = arg;
         this.refresh();
       }
@@ -2429,8 +2429,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {NodeJS.Timeout|FastTimer}
        */
-      setTimeout(callback, delay, arg) {
-        return delay <= RESOLUTION_MS ? setTimeout(callback, delay, arg) : new FastTimer(callback, delay, arg);
+      setTimeout(callback, delay2, arg) {
+        return delay2 <= RESOLUTION_MS ? setTimeout(callback, delay2, arg) : new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated Timer previously created
@@ -2456,8 +2456,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {FastTimer}
        */
-      setFastTimeout(callback, delay, arg) {
-        return new FastTimer(callback, delay, arg);
+      setFastTimeout(callback, delay2, arg) {
+        return new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated FastTimer previously
@@ -2483,8 +2483,8 @@ var require_timers = __commonJS({
        * @deprecated
        * @param {number} [delay=0] The delay in milliseconds to add to the now value.
        */
-      tick(delay = 0) {
-        fastNow += delay - RESOLUTION_MS + 1;
+      tick(delay2 = 0) {
+        fastNow += delay2 - RESOLUTION_MS + 1;
         onTick();
         onTick();
       },
@@ -3565,25 +3565,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4185,9 +4185,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header2 = null;
-      header2 = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header2, true);
+      let header3 = null;
+      header3 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header3, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5883,21 +5883,21 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay, type) {
-        if (delay !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay2, type) {
+        if (delay2 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
-          if (delay) {
+          if (delay2) {
             if (type & USE_FAST_TIMER) {
-              this.timeout = timers.setFastTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = timers.setFastTimeout(onParserTimeout, delay2, new WeakRef(this));
             } else {
-              this.timeout = setTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = setTimeout(onParserTimeout, delay2, new WeakRef(this));
               this.timeout.unref();
             }
           }
-          this.timeoutValue = delay;
+          this.timeoutValue = delay2;
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
@@ -6539,22 +6539,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header3 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header2 += `host: ${host}\r
+        header3 += `host: ${host}\r
 `;
       } else {
-        header2 += client[kHostHeader];
+        header3 += client[kHostHeader];
       }
       if (upgrade) {
-        header2 += `connection: upgrade\r
+        header3 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header2 += "connection: keep-alive\r\n";
+        header3 += "connection: keep-alive\r\n";
       } else {
-        header2 += "connection: close\r\n";
+        header3 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6562,41 +6562,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header2 += `${key}: ${val[i]}\r
+              header3 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header2 += `${key}: ${val}\r
+            header3 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header3, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header3, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6662,22 +6662,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header2}content-length: ${contentLength}\r
+          socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6693,7 +6693,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6701,7 +6701,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header2}content-length: ${contentLength}\r
+        socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6716,7 +6716,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6735,7 +6735,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6753,19 +6753,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header2;
+        this.header = header3;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header3 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6788,10 +6788,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header2}transfer-encoding: chunked\r
+            socket.write(`${header3}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header2}content-length: ${contentLength}\r
+            socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6815,7 +6815,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header3, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6826,11 +6826,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7560,15 +7560,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
-      if (header2.length === 4) {
-        return util.headerNameToString(header2) === "host";
+    function shouldRemoveHeader(header3, removeContent, unknownOrigin) {
+      if (header3.length === 4) {
+        return util.headerNameToString(header3) === "host";
       }
-      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header3).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name = util.headerNameToString(header2);
+      if (unknownOrigin && (header3.length === 13 || header3.length === 6 || header3.length === 19)) {
+        const name = util.headerNameToString(header3);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -10706,10 +10706,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone = headers.slice();
+      const clone2 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+      for (let index = 0; index < clone2.length; index += 2) {
+        entries.push([clone2[index], clone2[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -10850,7 +10850,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error2 }, delay: delay2, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10859,10 +10859,10 @@ var require_mock_utils = __commonJS({
         handler2.onError(error2);
         return true;
       }
-      if (typeof delay === "number" && delay > 0) {
+      if (typeof delay2 === "number" && delay2 > 0) {
         setTimeout(() => {
           handleReply(this[kDispatches]);
-        }, delay);
+        }, delay2);
       } else {
         handleReply(this[kDispatches]);
       }
@@ -11956,14 +11956,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header2 = object[i];
-          if (header2.length !== 2) {
+          const header3 = object[i];
+          if (header3.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header2.length}.`
+              message: `expected name/value pair to be length 2, found ${header3.length}.`
             });
           }
-          appendHeader(headers, header2[0], header2[1]);
+          appendHeader(headers, header3[0], header3[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15407,10 +15407,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header2) {
-      assert(header2 !== null);
+    function getFieldValues(header3) {
+      assert(header3 !== null);
       const values = [];
-      for (let value of header2.split(",")) {
+      for (let value of header3.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16309,20 +16309,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header2) {
-      if (isCTLExcludingHtab(header2)) {
+    function parseSetCookie(header3) {
+      if (isCTLExcludingHtab(header3)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header2.includes(";")) {
+      if (header3.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
-        unparsedAttributes = header2.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header3, position);
+        unparsedAttributes = header3.slice(position.position);
       } else {
-        nameValuePair = header2;
+        nameValuePair = header3;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -16485,9 +16485,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("Set-Cookie", str);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("Set-Cookie", str2);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -18291,7 +18291,7 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms) {
+    function delay2(ms) {
       return new Promise((resolve2) => {
         setTimeout(resolve2, ms).unref();
       });
@@ -18299,7 +18299,7 @@ var require_util8 = __commonJS({
     module.exports = {
       isValidLastEventId,
       isASCIINumber,
-      delay
+      delay: delay2
     };
   }
 });
@@ -18721,7 +18721,7 @@ var require_eventsource = __commonJS({
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
     var { isNetworkError: isNetworkError2 } = require_response();
-    var { delay } = require_util8();
+    var { delay: delay2 } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
@@ -18894,7 +18894,7 @@ var require_eventsource = __commonJS({
         if (this.#readyState === CLOSED) return;
         this.#readyState = CONNECTING;
         this.dispatchEvent(new Event("error"));
-        await delay(this.#state.reconnectionTime);
+        await delay2(this.#state.reconnectionTime);
         if (this.#readyState !== CONNECTING) return;
         if (this.#state.lastEventId.length) {
           this.#request.headersList.set("last-event-id", this.#state.lastEventId, true);
@@ -19571,9 +19571,9 @@ var require_lib = __commonJS({
               }
               yield response.readBody();
               if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header2 in headers) {
-                  if (header2.toLowerCase() === "authorization") {
-                    delete headers[header2];
+                for (const header3 in headers) {
+                  if (header3.toLowerCase() === "authorization") {
+                    delete headers[header3];
                   }
                 }
               }
@@ -19726,15 +19726,15 @@ var require_lib = __commonJS({
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
+      _getExistingOrDefaultHeader(additionalHeaders, header3, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header2];
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header3];
           if (headerValue) {
             clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
           }
         }
-        const additionalValue = additionalHeaders[header2];
+        const additionalValue = additionalHeaders[header3];
         if (additionalValue !== void 0) {
           return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
         }
@@ -19956,18 +19956,18 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse3(header2, options) {
+    function parse3(header3, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
-      const len = header2.length;
-      let index = skipOWS(header2, options?.start ?? 0, len);
+      const len = header3.length;
+      let index = skipOWS(header3, options?.start ?? 0, len);
       const valueStart = index;
-      index = skipValue(header2, index, len, stopChar);
-      const valueEnd = trailingOWS(header2, valueStart, index);
-      const type = header2.slice(valueStart, valueEnd).toLowerCase();
+      index = skipValue(header3, index, len, stopChar);
+      const valueEnd = trailingOWS(header3, valueStart, index);
+      const type = header3.slice(valueStart, valueEnd).toLowerCase();
       if (options?.parameters === false) {
         return { type, index, parameters: new NullObject() };
       }
-      return parseParameters(header2, type, index, len, stopChar);
+      return parseParameters(header3, type, index, len, stopChar);
     }
     var SP = 32;
     var HTAB = 9;
@@ -19976,36 +19976,36 @@ var require_dist = __commonJS({
     var DQUOTE = 34;
     var BSLASH = 92;
     var COMMA = 44;
-    function parseParameters(header2, type, index, len, stopChar) {
+    function parseParameters(header3, type, index, len, stopChar) {
       const parameters = new NullObject();
       parameter: while (index < len) {
-        if (header2.charCodeAt(index) === stopChar)
+        if (header3.charCodeAt(index) === stopChar)
           break;
-        index = skipOWS(header2, index + 1, len);
+        index = skipOWS(header3, index + 1, len);
         const keyStart = index;
         while (index < len) {
-          const code2 = header2.charCodeAt(index);
+          const code2 = header3.charCodeAt(index);
           if (code2 === stopChar)
             break parameter;
           if (code2 === SEMI)
             continue parameter;
           if (code2 === EQ) {
-            const keyEnd = trailingOWS(header2, keyStart, index);
-            const key = header2.slice(keyStart, keyEnd).toLowerCase();
-            index = skipOWS(header2, index + 1, len);
-            if (index < len && header2.charCodeAt(index) === DQUOTE) {
+            const keyEnd = trailingOWS(header3, keyStart, index);
+            const key = header3.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header3, index + 1, len);
+            if (index < len && header3.charCodeAt(index) === DQUOTE) {
               index++;
               let value = "";
               while (index < len) {
-                const code3 = header2.charCodeAt(index++);
+                const code3 = header3.charCodeAt(index++);
                 if (code3 === DQUOTE) {
-                  index = skipValue(header2, index, len, stopChar);
+                  index = skipValue(header3, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
                   break;
                 }
                 if (code3 === BSLASH && index < len) {
-                  value += header2[index++];
+                  value += header3[index++];
                   continue;
                 }
                 value += String.fromCharCode(code3);
@@ -20013,10 +20013,10 @@ var require_dist = __commonJS({
               continue parameter;
             }
             const valueStart = index;
-            index = skipValue(header2, index, len, stopChar);
+            index = skipValue(header3, index, len, stopChar);
             if (parameters[key] === void 0) {
-              const valueEnd = trailingOWS(header2, valueStart, index);
-              parameters[key] = header2.slice(valueStart, valueEnd);
+              const valueEnd = trailingOWS(header3, valueStart, index);
+              parameters[key] = header3.slice(valueStart, valueEnd);
             }
             continue parameter;
           }
@@ -20025,39 +20025,39 @@ var require_dist = __commonJS({
       }
       return { type, index, parameters };
     }
-    function skipValue(str, index, len, stopChar) {
+    function skipValue(str2, index, len, stopChar) {
       while (index < len) {
-        const code2 = str.charCodeAt(index);
+        const code2 = str2.charCodeAt(index);
         if (code2 === SEMI || code2 === stopChar)
           break;
         index++;
       }
       return index;
     }
-    function skipOWS(header2, index, len) {
+    function skipOWS(header3, index, len) {
       while (index < len) {
-        const char = header2.charCodeAt(index);
+        const char = header3.charCodeAt(index);
         if (char !== SP && char !== HTAB)
           break;
         index++;
       }
       return index;
     }
-    function trailingOWS(header2, start, end) {
+    function trailingOWS(header3, start, end) {
       while (end > start) {
-        const char = header2.charCodeAt(end - 1);
+        const char = header3.charCodeAt(end - 1);
         if (char !== SP && char !== HTAB)
           break;
         end--;
       }
       return end;
     }
-    function qstring(str) {
-      if (TOKEN_REGEXP.test(str))
-        return str;
-      if (TEXT_REGEXP.test(str))
-        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
-      throw new TypeError(`Invalid parameter value: ${str}`);
+    function qstring(str2) {
+      if (TOKEN_REGEXP.test(str2))
+        return str2;
+      if (TEXT_REGEXP.test(str2))
+        return `"${str2.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str2}`);
     }
   }
 });
@@ -21009,13 +21009,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -21169,16 +21169,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -21195,11 +21195,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -21208,38 +21208,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code2 = json.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -21249,14 +21249,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -21265,8 +21265,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -21350,9 +21350,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header3 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -21367,11 +21367,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header3}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header3}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -21394,15 +21394,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -21554,11 +21554,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -21593,8 +21593,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -21603,27 +21603,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -21639,7 +21639,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -21683,16 +21683,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -21919,31 +21919,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -21986,21 +21986,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -22012,11 +22012,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -22348,7 +22348,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -22386,7 +22386,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -22438,7 +22438,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -22447,7 +22447,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -22458,11 +22458,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -22479,7 +22479,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -22492,15 +22492,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22509,10 +22509,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -22528,16 +22528,16 @@ var require_schema = __commonJS({
     var string = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
       bool.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -22562,7 +22562,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -22579,7 +22579,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -22587,7 +22587,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -22595,7 +22595,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -22603,9 +22603,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -22637,10 +22637,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -22651,28 +22651,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -22878,7 +22878,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -22887,7 +22887,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -22898,11 +22898,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -22922,34 +22922,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -22959,7 +22959,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -22968,15 +22968,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22985,10 +22985,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -23089,9 +23089,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -23128,7 +23128,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -23137,7 +23137,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -23148,8 +23148,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -23183,7 +23183,7 @@ var require_schema3 = __commonJS({
     var binary = require_binary();
     var bool = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -23196,10 +23196,10 @@ var require_schema3 = __commonJS({
       _null.nullTag,
       bool.trueTag,
       bool.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -23226,7 +23226,7 @@ var require_tags = __commonJS({
     var string = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -23250,9 +23250,9 @@ var require_tags = __commonJS({
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge2.merge,
@@ -24474,10 +24474,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header2)
+      const header3 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header3)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -24488,26 +24488,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header3.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header3.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header2.indent;
-      let offset = scalar.offset + header2.length;
+      let trimIndent = scalar.indent + header3.indent;
+      let offset = scalar.offset + header3.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header3.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header2.indent === 0)
+          if (header3.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -24534,7 +24534,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header3.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -24561,7 +24561,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header3.chomp) {
         case "-":
           break;
         case "+":
@@ -24573,8 +24573,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start + header3.length + scalar.source.length;
+      return { value, type, comment: header3.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -25413,10 +25413,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header3 = token.props[0];
+            if (header3.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -25448,10 +25448,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header3 = token.props[0];
+        if (header3.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header3.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -27273,7 +27273,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27299,7 +27299,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -27335,7 +27335,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -27460,7 +27460,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str(strs, ...args) {
+    function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -27471,7 +27471,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str;
+    exports.str = str2;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -27514,7 +27514,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -28476,22 +28476,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
+    function unescapeFragment(str2) {
+      return unescapeJsonPointer(decodeURIComponent(str2));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
+    function escapeFragment(str2) {
+      return encodeURIComponent(escapeJsonPointer(str2));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str2) {
+      if (typeof str2 == "number")
+        return `${str2}`;
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str2) {
+      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -29516,8 +29516,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str2) {
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -30614,10 +30614,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str, token) {
+    function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
+      for (let i = 0; i < str2.length; i++) {
+        if (str2[i] === token) ind++;
       }
       return ind;
     }
@@ -30742,9 +30742,9 @@ var require_utils2 = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -30764,9 +30764,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -30806,9 +30806,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -30844,9 +30844,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -30891,9 +30891,9 @@ var require_utils2 = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -30931,9 +30931,9 @@ var require_utils2 = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -31687,7 +31687,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -32482,16 +32482,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
+    function ucs2length(str2) {
+      const len = str2.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str.charCodeAt(pos++);
+        value = str2.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
+          value = str2.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -34873,9 +34873,9 @@ var require__ = __commonJS({
 });
 
 // src/adapters/action.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -35224,8 +35224,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header: header2, data, colspan, rowspan } = cell;
-        const tag = header2 ? "th" : "td";
+        const { header: header3, data, colspan, rowspan } = cell;
+        const tag = header3 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -35731,16 +35731,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -35962,8 +35962,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -41509,841 +41509,6 @@ function serializePlanFile(plan) {
 `;
 }
 
-// src/qc/redact.ts
-var REDACTED = "[redacted]";
-var HEX_DIGEST = /\b[0-9a-f]{64}\b/gi;
-var BASIC_VALUE = /\bBasic\s+[A-Za-z0-9+/]+={0,2}/gi;
-var LONG_BASE64 = /[A-Za-z0-9+/]{80,}={0,2}/g;
-function redactSecrets(text, apiToken) {
-  let result = text;
-  if (apiToken !== void 0 && apiToken.length > 0) result = result.split(apiToken).join(REDACTED);
-  return result.replace(BASIC_VALUE, `Basic ${REDACTED}`).replace(HEX_DIGEST, REDACTED).replace(LONG_BASE64, REDACTED);
-}
-
-// src/qc/wire-types.ts
-var ENDPOINTS = {
-  authenticate: "/authenticate",
-  projectsRead: "/projects/read",
-  collaborationRead: "/projects/collaboration/read",
-  collaborationCreate: "/projects/collaboration/create",
-  collaborationUpdate: "/projects/collaboration/update",
-  collaborationDelete: "/projects/collaboration/delete",
-  lockAcquire: "/projects/collaboration/lock/acquire"
-};
-var DEFAULT_API_URL = "https://www.quantconnect.com/api/v2";
-
-// src/qc/api-errors.ts
-var AttemptFailure = class extends Error {
-  error;
-  retryable;
-  /** Server-requested wait (429 Retry-After). */
-  retryAfterMs;
-  /** The server may have acted on the request (timeout, 5xx, dropped connection after sending). */
-  outcomeUnknown;
-  constructor(error2, options) {
-    super(error2.message);
-    this.name = "AttemptFailure";
-    this.error = error2;
-    this.retryable = options.retryable;
-    this.retryAfterMs = options.retryAfterMs;
-    this.outcomeUnknown = options.outcomeUnknown;
-  }
-};
-function describeSite(site) {
-  const path = ENDPOINTS[site.endpoint];
-  return site.projectId === void 0 ? path : `${path} (project ${site.projectId})`;
-}
-var AUTH_MESSAGES = [/hash doesn'?t match/i, /userid not valid/i];
-function looksLikeAuthFailure(messages) {
-  return messages.some((message) => AUTH_MESSAGES.some((pattern) => pattern.test(message)));
-}
-function authHint(nowMs) {
-  const seconds = Math.floor(nowMs / 1e3);
-  return `check the user id and API token (QC_USER_ID / QC_API_TOKEN, QUANTCONNECT_USER_ID / QUANTCONNECT_API_TOKEN, or ~/.lean/credentials) and this machine's clock: QuantConnect rejects request timestamps older than 7200 s, and the local clock reads ${new Date(nowMs).toISOString()} (Unix ${seconds}).`;
-}
-function authError(site, nowMs, apiMessages, token) {
-  const details = apiMessages.map((message) => `QuantConnect says: ${redactSecrets(message, token)}`);
-  return new QcCollabError("E_AUTH", `QuantConnect did not accept the credentials at ${describeSite(site)}`, {
-    hint: authHint(nowMs),
-    details
-  });
-}
-function apiError(site, apiMessages, token, code2 = "E_API") {
-  const cleaned = apiMessages.map((message) => redactSecrets(message, token));
-  const summary2 = cleaned.length > 0 ? cleaned.join("; ") : "no error message given";
-  const verb = code2 === "E_LOCK" ? "could not acquire the project lock" : "QuantConnect refused";
-  return new QcCollabError(code2, `${verb} at ${describeSite(site)}: ${summary2}`, {
-    details: cleaned.length > 1 ? cleaned : []
-  });
-}
-function httpStatusError(site, status, statusText, bodyExcerpt, token) {
-  const excerpt = redactSecrets(bodyExcerpt, token).slice(0, 300);
-  const details = excerpt === "" ? [] : [`response body: ${excerpt}`];
-  return new QcCollabError(
-    "E_API",
-    `QuantConnect answered HTTP ${status}${statusText === "" ? "" : ` ${statusText}`} at ${describeSite(site)}`,
-    { details }
-  );
-}
-function unexpectedResponseError(site, problem, token) {
-  return new QcCollabError(
-    "E_API",
-    `unexpected response from ${describeSite(site)}: ${redactSecrets(problem, token)}`
-  );
-}
-function networkError(site, url, cause, token) {
-  const reason = redactSecrets(describeCause(cause), token);
-  return new QcCollabError(
-    "E_NETWORK",
-    `could not reach QuantConnect at ${url} for ${describeSite(site)}: ${reason}`,
-    {
-      hint: "check the network connection and the API URL (--api-url / QC_API_URL).",
-      cause: sanitizedCause(cause, token)
-    }
-  );
-}
-function timeoutError(site, timeoutMs) {
-  return new QcCollabError(
-    "E_TIMEOUT",
-    `no answer from QuantConnect within ${formatMs(timeoutMs)} for ${describeSite(site)}`
-  );
-}
-function withAttempts(error2, attempts, elapsedMs) {
-  if (attempts <= 1) return error2;
-  const options = {
-    details: [...error2.details, `gave up after ${attempts} attempts in ${formatMs(elapsedMs)}`]
-  };
-  if (error2.hint !== void 0) options.hint = error2.hint;
-  if (error2.cause !== void 0) options.cause = error2.cause;
-  return new QcCollabError(error2.code, error2.message, options);
-}
-function formatMs(ms) {
-  return ms >= 1e3 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
-}
-function describeCause(cause) {
-  const parts = [];
-  let current = cause;
-  for (let depth = 0; depth < 4 && current !== void 0 && current !== null; depth += 1) {
-    if (current instanceof Error) {
-      const code2 = current.code;
-      parts.push(
-        typeof code2 === "string" && !current.message.includes(code2) ? `${current.message} (${code2})` : current.message
-      );
-      current = current.cause;
-    } else {
-      parts.push(typeof current === "string" ? current : `non-error value (${typeof current})`);
-      break;
-    }
-  }
-  return parts.filter((part) => part !== "").join(": ") || "unknown error";
-}
-function sanitizedCause(cause, token) {
-  const error2 = new Error(redactSecrets(describeCause(cause), token));
-  const code2 = cause instanceof Error ? cause.code : void 0;
-  const innerCode = cause instanceof Error && cause.cause instanceof Error ? cause.cause.code : void 0;
-  const chosen = typeof code2 === "string" ? code2 : typeof innerCode === "string" ? innerCode : void 0;
-  if (chosen !== void 0) Object.assign(error2, { code: chosen });
-  return error2;
-}
-function requestNeverSent(cause) {
-  const codes = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-  let current = cause;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code2 = current.code;
-    if (typeof code2 === "string" && codes.has(code2)) return true;
-    current = current.cause;
-  }
-  return false;
-}
-
-// node_modules/is-network-error/index.js
-var objectToString = Object.prototype.toString;
-var isError = (value) => objectToString.call(value) === "[object Error]";
-var errorMessages = /* @__PURE__ */ new Set([
-  "network error",
-  // Chrome
-  "NetworkError when attempting to fetch resource.",
-  // Firefox
-  "The Internet connection appears to be offline.",
-  // Safari 16
-  "Network request failed",
-  // `cross-fetch`
-  "fetch failed",
-  // Undici (Node.js)
-  "terminated",
-  // Undici (Node.js)
-  " A network error occurred.",
-  // Bun (WebKit)
-  "Network connection lost"
-  // Cloudflare Workers (fetch)
-]);
-function isNetworkError(error2) {
-  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
-  if (!isValid) {
-    return false;
-  }
-  const { message, stack } = error2;
-  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
-    return stack === void 0 || "__sentry_captured__" in error2;
-  }
-  if (message.startsWith("error sending request for url")) {
-    return true;
-  }
-  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
-    return true;
-  }
-  return errorMessages.has(message);
-}
-
-// node_modules/p-retry/index.js
-function validateRetries(retries) {
-  if (typeof retries === "number") {
-    if (retries < 0) {
-      throw new TypeError("Expected `retries` to be a non-negative number.");
-    }
-    if (Number.isNaN(retries)) {
-      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
-    }
-  } else if (retries !== void 0) {
-    throw new TypeError("Expected `retries` to be a number or Infinity.");
-  }
-}
-function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
-  if (value === void 0) {
-    return;
-  }
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
-  }
-  if (!allowInfinity && !Number.isFinite(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
-  }
-  if (value < min) {
-    throw new TypeError(`Expected \`${name}\` to be ≥ ${min}.`);
-  }
-}
-var AbortError = class extends Error {
-  constructor(message) {
-    super();
-    if (message instanceof Error) {
-      this.originalError = message;
-      ({ message } = message);
-    } else {
-      this.originalError = new Error(message);
-      this.originalError.stack = this.stack;
-    }
-    this.name = "AbortError";
-    this.message = message;
-  }
-};
-function calculateDelay(retriesConsumed, options) {
-  const attempt = Math.max(1, retriesConsumed + 1);
-  const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
-  timeout = Math.min(timeout, options.maxTimeout);
-  return timeout;
-}
-function calculateRemainingTime(start, max) {
-  if (!Number.isFinite(max)) {
-    return max;
-  }
-  return max - (performance.now() - start);
-}
-async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime, options }) {
-  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
-  if (normalizedError instanceof AbortError) {
-    throw normalizedError.originalError;
-  }
-  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
-  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
-  const context3 = Object.freeze({
-    error: normalizedError,
-    attemptNumber,
-    retriesLeft,
-    retriesConsumed
-  });
-  await options.onFailedAttempt(context3);
-  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
-    throw normalizedError;
-  }
-  const consumeRetry = await options.shouldConsumeRetry(context3);
-  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
-  if (remainingTime <= 0 || retriesLeft <= 0) {
-    throw normalizedError;
-  }
-  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
-    if (consumeRetry) {
-      throw normalizedError;
-    }
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  if (!await options.shouldRetry(context3)) {
-    throw normalizedError;
-  }
-  if (!consumeRetry) {
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  const delayTime = calculateDelay(retriesConsumed, options);
-  const finalDelay = Math.min(delayTime, remainingTime);
-  options.signal?.throwIfAborted();
-  if (finalDelay > 0) {
-    await new Promise((resolve2, reject) => {
-      const onAbort = () => {
-        clearTimeout(timeoutToken);
-        options.signal?.removeEventListener("abort", onAbort);
-        reject(options.signal.reason);
-      };
-      const timeoutToken = setTimeout(() => {
-        options.signal?.removeEventListener("abort", onAbort);
-        resolve2();
-      }, finalDelay);
-      if (options.unref) {
-        timeoutToken.unref?.();
-      }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-  options.signal?.throwIfAborted();
-  return true;
-}
-async function pRetry(input, options = {}) {
-  options = { ...options };
-  validateRetries(options.retries);
-  if (Object.hasOwn(options, "forever")) {
-    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
-  }
-  options.retries ??= 10;
-  options.factor ??= 2;
-  options.minTimeout ??= 1e3;
-  options.maxTimeout ??= Number.POSITIVE_INFINITY;
-  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
-  options.randomize ??= false;
-  options.onFailedAttempt ??= () => {
-  };
-  options.shouldRetry ??= () => true;
-  options.shouldConsumeRetry ??= () => true;
-  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
-  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
-  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
-  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
-  if (!(options.factor > 0)) {
-    options.factor = 1;
-  }
-  options.signal?.throwIfAborted();
-  let attemptNumber = 0;
-  let retriesConsumed = 0;
-  const startTime = performance.now();
-  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
-    attemptNumber++;
-    try {
-      options.signal?.throwIfAborted();
-      const result = await input(attemptNumber);
-      options.signal?.throwIfAborted();
-      return result;
-    } catch (error2) {
-      if (await onAttemptFailure({
-        error: error2,
-        attemptNumber,
-        retriesConsumed,
-        startTime,
-        options
-      })) {
-        retriesConsumed++;
-      }
-    }
-  }
-  throw new Error("Retry attempts exhausted without throwing an error.");
-}
-
-// src/qc/retry-policy.ts
-var DEFAULT_RETRY_POLICY = Object.freeze({
-  maxAttempts: 6,
-  maxTotalMs: 12e4,
-  baseDelayMs: 500,
-  maxDelayMs: 2e4,
-  maxRetryAfterMs: 6e4
-});
-function resolveRetryPolicy(overrides) {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new RangeError(`retry maxAttempts must be a positive integer, got ${policy.maxAttempts}`);
-  }
-  for (const key of ["maxTotalMs", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"]) {
-    if (!(policy[key] >= 0)) throw new RangeError(`retry ${key} must be >= 0, got ${policy[key]}`);
-  }
-  return policy;
-}
-function backoffDelayMs(retryNumber, policy, random) {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function parseRetryAfter(value, nowMs) {
-  if (value === null || value === void 0) return void 0;
-  const trimmed = value.trim();
-  if (trimmed === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1e3);
-  if (!/[a-z]/i.test(trimmed)) return void 0;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return void 0;
-  return Math.max(0, date - nowMs);
-}
-function nextDelayMs(verdict, failedAttempt, elapsedMs, policy, random) {
-  if (!verdict.retryable || failedAttempt >= policy.maxAttempts) return void 0;
-  const delay = verdict.retryAfterMs === void 0 ? backoffDelayMs(failedAttempt, policy, random) : Math.min(verdict.retryAfterMs, policy.maxRetryAfterMs);
-  if (elapsedMs + delay > policy.maxTotalMs) return void 0;
-  return delay;
-}
-async function retryWithPolicy(run) {
-  const policy = resolveRetryPolicy(run.policy);
-  const { now, sleep, random } = run.environment;
-  const start = now();
-  return pRetry(
-    (attempt) => run.operation({ attempt, remainingMs: Math.max(0, policy.maxTotalMs - (now() - start)) }),
-    {
-      retries: policy.maxAttempts - 1,
-      // Zero makes p-retry skip its own setTimeout; the wait happens in shouldRetry through `sleep`.
-      minTimeout: 0,
-      factor: 1,
-      randomize: false,
-      shouldRetry: async ({ error: error2, attemptNumber }) => {
-        const delayMs = nextDelayMs(run.classify(error2), attemptNumber, now() - start, policy, random);
-        if (delayMs === void 0) return false;
-        run.onRetry?.({ attempt: attemptNumber, delayMs, error: error2 });
-        await sleep(delayMs);
-        return true;
-      }
-    }
-  );
-}
-function realSleep(ms) {
-  return new Promise((resolve2) => setTimeout(resolve2, ms));
-}
-
-// src/qc/signing.ts
-import { createHash as createHash5, timingSafeEqual } from "node:crypto";
-function hashToken(apiToken, timestamp) {
-  return createHash5("sha256").update(`${apiToken}:${timestamp}`, "utf8").digest("hex");
-}
-function signRequest(credentials, nowMs) {
-  const timestamp = String(Math.floor(nowMs / 1e3));
-  const hash = hashToken(credentials.apiToken, timestamp);
-  const basic = Buffer.from(`${credentials.userId}:${hash}`, "utf8").toString("base64");
-  return { Timestamp: timestamp, Authorization: `Basic ${basic}` };
-}
-
-// src/qc/wire-mapping.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function parseCollaborator(value, index) {
-  if (!isRecord(value)) return { ok: false, problem: `collaborators[${index}] is not an object` };
-  const { publicId, uid, name, permission, liveControl, owner } = value;
-  if (typeof publicId !== "string" || publicId === "") {
-    return { ok: false, problem: `collaborators[${index}].publicId is missing` };
-  }
-  if (permission !== "read" && permission !== "write") {
-    return {
-      ok: false,
-      problem: `collaborators[${index}] (${publicId}) has unknown permission ${JSON.stringify(permission)}`
-    };
-  }
-  if (typeof liveControl !== "boolean") {
-    return { ok: false, problem: `collaborators[${index}] (${publicId}) has no boolean liveControl` };
-  }
-  return {
-    ok: true,
-    value: {
-      publicId,
-      // lean-cli had to accept a null uid in 2026; anything else non-numeric is treated the same way.
-      uid: typeof uid === "number" && Number.isFinite(uid) ? uid : null,
-      name: typeof name === "string" ? name : "",
-      permission,
-      liveControl,
-      owner: owner === true
-    }
-  };
-}
-function parseCollaboratorList(body) {
-  const list = body["collaborators"];
-  if (!Array.isArray(list)) return { ok: false, problem: "the answer has no collaborators list" };
-  const result = [];
-  for (const [index, item] of list.entries()) {
-    const parsed = parseCollaborator(item, index);
-    if (!parsed.ok) return parsed;
-    result.push(parsed.value);
-  }
-  return { ok: true, value: result };
-}
-function parseProjectList(body) {
-  const list = body["projects"];
-  if (!Array.isArray(list)) return { ok: false, problem: "the answer has no projects list" };
-  const result = [];
-  for (const [index, item] of list.entries()) {
-    if (!isRecord(item) || typeof item["projectId"] !== "number" || typeof item["name"] !== "string") {
-      return { ok: false, problem: `projects[${index}] has no numeric projectId and name` };
-    }
-    result.push({ projectId: item["projectId"], name: item["name"] });
-  }
-  return { ok: true, value: result };
-}
-function collectApiMessages(body) {
-  const messages = [];
-  for (const key of ["errors", "messages"]) {
-    const value = body[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === "string" && item !== "") messages.push(item);
-    }
-  }
-  if (typeof body["Message"] === "string" && body["Message"] !== "") messages.push(body["Message"]);
-  return messages;
-}
-function bodySucceeded(body) {
-  if (body["success"] === false) return false;
-  if (body["success"] === true) return true;
-  return collectApiMessages(body).length === 0;
-}
-function asRecord2(value) {
-  return isRecord(value) ? value : void 0;
-}
-function createRequest(projectId, user, access3) {
-  return {
-    projectId,
-    collaboratorUserId: user,
-    collaborationLiveControl: access3.liveControl,
-    collaborationWrite: access3.permission === "write"
-  };
-}
-function updateRequest(projectId, user, access3) {
-  return {
-    projectId,
-    collaboratorUserId: user,
-    liveControl: access3.liveControl,
-    write: access3.permission === "write"
-  };
-}
-function hasAccess(list, user, access3) {
-  const entry = findUser(list, user);
-  return entry !== void 0 && entry.permission === access3.permission && entry.liveControl === access3.liveControl;
-}
-function isAbsent(list, user) {
-  return findUser(list, user) === void 0;
-}
-function findUser(list, user) {
-  return list.find((entry) => entry.publicId === user);
-}
-
-// src/qc/client.ts
-var DEFAULT_TIMEOUT_MS = 3e4;
-var MIN_ATTEMPT_TIMEOUT_MS = 1e3;
-var notRetryable = { retryable: false, outcomeUnknown: false };
-function createQuantConnectClient(options) {
-  const baseUrl2 = options.apiUrl.replace(/\/+$/, "");
-  const { credentials } = options;
-  const token = credentials.apiToken;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const userAgent2 = options.userAgent ?? "qc-collab";
-  const environment = { now, sleep, random };
-  function report(site, status, success, attempt, startedAt) {
-    options.onRequest?.({
-      endpoint: site.endpoint,
-      status,
-      success,
-      attempt,
-      durationMs: Math.max(0, now() - startedAt)
-    });
-  }
-  async function exchange(site, body, context3) {
-    const url = `${baseUrl2}${ENDPOINTS[site.endpoint]}`;
-    const startedAt = now();
-    const signature = signRequest(credentials, startedAt);
-    const limitMs = Math.min(timeoutMs, Math.max(context3.remainingMs, MIN_ATTEMPT_TIMEOUT_MS));
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      controller.abort();
-    }, limitMs);
-    let status;
-    let statusText;
-    let retryAfter;
-    let text;
-    try {
-      const response = await fetchImpl(url, {
-        method: "POST",
-        headers: {
-          Timestamp: signature.Timestamp,
-          Authorization: signature.Authorization,
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "User-Agent": userAgent2
-        },
-        body: JSON.stringify(body),
-        signal: controller.signal
-      });
-      status = response.status;
-      statusText = response.statusText;
-      retryAfter = response.headers.get("retry-after");
-      text = await response.text();
-    } catch (error2) {
-      if (controller.signal.aborted) {
-        report(site, "timeout", void 0, context3.attempt, startedAt);
-        throw new AttemptFailure(timeoutError(site, limitMs), { retryable: true, outcomeUnknown: true });
-      }
-      report(site, "network", void 0, context3.attempt, startedAt);
-      throw new AttemptFailure(networkError(site, url, error2, token), {
-        retryable: true,
-        outcomeUnknown: !requestNeverSent(error2)
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    const parsed = parseJson(text);
-    if (status === 401) {
-      report(site, status, false, context3.attempt, startedAt);
-      const messages = parsed === void 0 ? [] : collectApiMessages(parsed);
-      throw new AttemptFailure(authError(site, startedAt, messages, token), notRetryable);
-    }
-    if (status === 429) {
-      report(site, status, void 0, context3.attempt, startedAt);
-      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), {
-        retryable: true,
-        retryAfterMs: parseRetryAfter(retryAfter, now()),
-        outcomeUnknown: false
-      });
-    }
-    if (status >= 500) {
-      report(site, status, void 0, context3.attempt, startedAt);
-      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), {
-        retryable: true,
-        outcomeUnknown: true
-      });
-    }
-    if (status < 200 || status >= 300) {
-      report(site, status, void 0, context3.attempt, startedAt);
-      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), notRetryable);
-    }
-    if (parsed === void 0) {
-      report(site, status, void 0, context3.attempt, startedAt);
-      throw new AttemptFailure(
-        unexpectedResponseError(site, "the body is not a JSON object", token),
-        notRetryable
-      );
-    }
-    const succeeded = bodySucceeded(parsed);
-    report(site, status, succeeded, context3.attempt, startedAt);
-    if (!succeeded) {
-      const messages = collectApiMessages(parsed);
-      if (looksLikeAuthFailure(messages))
-        throw new AttemptFailure(authError(site, startedAt, messages, token), notRetryable);
-      const code2 = site.endpoint === "lockAcquire" ? "E_LOCK" : "E_API";
-      throw new AttemptFailure(apiError(site, messages, token, code2), notRetryable);
-    }
-    return parsed;
-  }
-  async function call(site, body, parse3, context3) {
-    const record2 = await exchange(site, body, context3);
-    const parsed = parse3(record2);
-    if (!parsed.ok)
-      throw new AttemptFailure(unexpectedResponseError(site, parsed.problem, token), notRetryable);
-    return parsed.value;
-  }
-  async function withRetry(operation) {
-    const start = now();
-    let attempts = 0;
-    try {
-      return await retryWithPolicy({
-        operation: (context3) => {
-          attempts = context3.attempt;
-          return operation(context3);
-        },
-        classify: (error2) => error2 instanceof AttemptFailure ? { retryable: error2.retryable, retryAfterMs: error2.retryAfterMs } : { retryable: false },
-        policy: options.retry,
-        environment
-      });
-    } catch (error2) {
-      if (error2 instanceof AttemptFailure) throw withAttempts(error2.error, attempts, now() - start);
-      throw error2;
-    }
-  }
-  function idempotentWrite(site, body, effectPresent) {
-    let outcomeUnknown = false;
-    return withRetry(async (context3) => {
-      if (outcomeUnknown) {
-        const readSite = { endpoint: "collaborationRead", projectId: site.projectId };
-        const current = await call(readSite, { projectId: site.projectId }, parseCollaboratorList, context3);
-        if (effectPresent(current)) return current;
-      }
-      try {
-        return await call(site, body, parseCollaboratorList, context3);
-      } catch (error2) {
-        if (error2 instanceof AttemptFailure && error2.outcomeUnknown) outcomeUnknown = true;
-        throw error2;
-      }
-    });
-  }
-  return {
-    async authenticate() {
-      await withRetry(
-        (context3) => call({ endpoint: "authenticate" }, {}, (record2) => ({ ok: true, value: record2 }), context3)
-      );
-    },
-    listProjects() {
-      return withRetry((context3) => call({ endpoint: "projectsRead" }, {}, parseProjectList, context3));
-    },
-    readCollaborators(projectId) {
-      const site = { endpoint: "collaborationRead", projectId };
-      return withRetry((context3) => call(site, { projectId }, parseCollaboratorList, context3));
-    },
-    createCollaborator(projectId, user, access3) {
-      return idempotentWrite(
-        { endpoint: "collaborationCreate", projectId },
-        createRequest(projectId, user, access3),
-        (list) => hasAccess(list, user, access3)
-      );
-    },
-    updateCollaborator(projectId, user, access3) {
-      return idempotentWrite(
-        { endpoint: "collaborationUpdate", projectId },
-        updateRequest(projectId, user, access3),
-        (list) => hasAccess(list, user, access3)
-      );
-    },
-    deleteCollaborator(projectId, user) {
-      const body = { projectId, collaboratorId: user, collaboratorUserId: user };
-      return idempotentWrite(
-        { endpoint: "collaborationDelete", projectId },
-        body,
-        (list) => isAbsent(list, user)
-      );
-    },
-    async acquireLock(projectId, codeSourceId) {
-      const body = { projectId, codeSourceId };
-      await withRetry(
-        (context3) => call(
-          { endpoint: "lockAcquire", projectId },
-          body,
-          (record2) => ({ ok: true, value: record2 }),
-          context3
-        )
-      );
-    }
-  };
-}
-function parseJson(text) {
-  if (text.trim() === "") return {};
-  try {
-    return asRecord2(JSON.parse(text));
-  } catch {
-    return void 0;
-  }
-}
-
-// src/qc/credentials.ts
-import { readFile as fsReadFile } from "node:fs/promises";
-import { join } from "node:path";
-var ENV_PAIRS = [
-  ["QC_USER_ID", "QC_API_TOKEN"],
-  ["QUANTCONNECT_USER_ID", "QUANTCONNECT_API_TOKEN"]
-];
-function leanCredentialsPath(homeDir) {
-  return join(homeDir, ".lean", "credentials");
-}
-async function resolveCredentials(sources) {
-  const tried = [];
-  for (const [userKey, tokenKey] of ENV_PAIRS) {
-    const userId = nonEmpty(sources.env[userKey]);
-    const apiToken = nonEmpty(sources.env[tokenKey]);
-    if (userId !== void 0 && apiToken !== void 0) return checked(userId, apiToken, userKey);
-    if (userId !== void 0 || apiToken !== void 0) {
-      const missing = userId === void 0 ? userKey : tokenKey;
-      const present = userId === void 0 ? tokenKey : userKey;
-      throw new QcCollabError("E_CREDENTIALS", `${present} is set but ${missing} is not`, {
-        hint: `set both ${userKey} and ${tokenKey}, or neither.`
-      });
-    }
-    tried.push(`${userKey} / ${tokenKey} (not set)`);
-  }
-  const path = leanCredentialsPath(sources.homeDir);
-  const read = sources.readFile ?? ((file) => fsReadFile(file, "utf8"));
-  let text;
-  try {
-    text = await read(path);
-  } catch (error2) {
-    if (errorCode(error2) !== "ENOENT" && errorCode(error2) !== "ENOTDIR") {
-      throw new QcCollabError("E_CREDENTIALS", `cannot read ${path}: ${errorCode(error2) ?? "unreadable"}`);
-    }
-    tried.push(`${path} (not found)`);
-  }
-  if (text !== void 0) return fromLeanFile(path, text);
-  throw new QcCollabError("E_CREDENTIALS", "no QuantConnect credentials found", {
-    details: tried.map((source) => `tried ${source}`),
-    hint: "set QC_USER_ID and QC_API_TOKEN (from https://www.quantconnect.com/account), run `lean login`, or try the tool without an account: add --sandbox."
-  });
-}
-function fromLeanFile(path, text) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new QcCollabError("E_CREDENTIALS", `${path} is not valid JSON`, {
-      hint: 'expected {"user-id": "...", "api-token": "..."} as written by `lean login`.'
-    });
-  }
-  const record2 = typeof data === "object" && data !== null ? data : {};
-  const rawUser = record2["user-id"];
-  const userId = nonEmpty(
-    typeof rawUser === "number" ? String(rawUser) : typeof rawUser === "string" ? rawUser : void 0
-  );
-  const apiToken = nonEmpty(typeof record2["api-token"] === "string" ? record2["api-token"] : void 0);
-  if (userId === void 0 || apiToken === void 0) {
-    const missing = [
-      userId === void 0 ? '"user-id"' : void 0,
-      apiToken === void 0 ? '"api-token"' : void 0
-    ].filter((item) => item !== void 0).join(" and ");
-    throw new QcCollabError("E_CREDENTIALS", `${path} has no ${missing}`, {
-      hint: "run `lean login` again, or set QC_USER_ID and QC_API_TOKEN."
-    });
-  }
-  return checked(userId, apiToken, path);
-}
-function checked(userId, apiToken, source) {
-  if (!/^\d+$/.test(userId)) {
-    throw new QcCollabError(
-      "E_CREDENTIALS",
-      `the user id from ${source} is not numeric (${userId.length} characters)`,
-      {
-        hint: "QuantConnect user ids are numbers; find yours at https://www.quantconnect.com/account."
-      }
-    );
-  }
-  return { userId, apiToken };
-}
-function resolveApiUrl(flag, env) {
-  const chosen = nonEmpty(flag) ?? nonEmpty(env["QC_API_URL"]) ?? DEFAULT_API_URL;
-  let url;
-  try {
-    url = new URL(chosen);
-  } catch {
-    throw new QcCollabError("E_USAGE", `the API URL ${JSON.stringify(chosen)} is not a valid URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new QcCollabError("E_USAGE", `the API URL must use http or https, got ${url.protocol}`);
-  }
-  return chosen.replace(/\/+$/, "");
-}
-function nonEmpty(value) {
-  const trimmed = value?.trim();
-  return trimmed === void 0 || trimmed === "" ? void 0 : trimmed;
-}
-function errorCode(error2) {
-  const code2 = typeof error2 === "object" && error2 !== null ? error2.code : void 0;
-  return typeof code2 === "string" ? code2 : void 0;
-}
-
 // src/report/diagnostics-github.ts
 function renderDiagnosticsGithub(diagnostics) {
   return diagnostics.map((d) => {
@@ -42905,6 +42070,2001 @@ ${body}`;
   return { action: "created", commentId: created.id };
 }
 
+// src/adapters/connection.ts
+import { homedir } from "node:os";
+
+// src/qc/redact.ts
+var REDACTED = "[redacted]";
+var HEX_DIGEST = /\b[0-9a-f]{64}\b/gi;
+var BASIC_VALUE = /\bBasic\s+[A-Za-z0-9+/]+={0,2}/gi;
+var LONG_BASE64 = /[A-Za-z0-9+/]{80,}={0,2}/g;
+function redactSecrets(text, apiToken) {
+  let result = text;
+  if (apiToken !== void 0 && apiToken.length > 0) result = result.split(apiToken).join(REDACTED);
+  return result.replace(BASIC_VALUE, `Basic ${REDACTED}`).replace(HEX_DIGEST, REDACTED).replace(LONG_BASE64, REDACTED);
+}
+
+// src/qc/wire-types.ts
+var ENDPOINTS = {
+  authenticate: "/authenticate",
+  projectsRead: "/projects/read",
+  collaborationRead: "/projects/collaboration/read",
+  collaborationCreate: "/projects/collaboration/create",
+  collaborationUpdate: "/projects/collaboration/update",
+  collaborationDelete: "/projects/collaboration/delete",
+  lockAcquire: "/projects/collaboration/lock/acquire"
+};
+var DEFAULT_API_URL = "https://www.quantconnect.com/api/v2";
+
+// src/qc/api-errors.ts
+var AttemptFailure = class extends Error {
+  error;
+  retryable;
+  /** Server-requested wait (429 Retry-After). */
+  retryAfterMs;
+  /** The server may have acted on the request (timeout, 5xx, dropped connection after sending). */
+  outcomeUnknown;
+  constructor(error2, options) {
+    super(error2.message);
+    this.name = "AttemptFailure";
+    this.error = error2;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.outcomeUnknown = options.outcomeUnknown;
+  }
+};
+function describeSite(site) {
+  const path = ENDPOINTS[site.endpoint];
+  return site.projectId === void 0 ? path : `${path} (project ${site.projectId})`;
+}
+var AUTH_MESSAGES = [/hash doesn'?t match/i, /userid not valid/i];
+function looksLikeAuthFailure(messages) {
+  return messages.some((message) => AUTH_MESSAGES.some((pattern) => pattern.test(message)));
+}
+function authHint(nowMs) {
+  const seconds = Math.floor(nowMs / 1e3);
+  return `check the user id and API token (QC_USER_ID / QC_API_TOKEN, QUANTCONNECT_USER_ID / QUANTCONNECT_API_TOKEN, or ~/.lean/credentials) and this machine's clock: QuantConnect rejects request timestamps older than 7200 s, and the local clock reads ${new Date(nowMs).toISOString()} (Unix ${seconds}).`;
+}
+function authError(site, nowMs, apiMessages, token) {
+  const details = apiMessages.map((message) => `QuantConnect says: ${redactSecrets(message, token)}`);
+  return new QcCollabError("E_AUTH", `QuantConnect did not accept the credentials at ${describeSite(site)}`, {
+    hint: authHint(nowMs),
+    details
+  });
+}
+function apiError(site, apiMessages, token, code2 = "E_API") {
+  const cleaned = apiMessages.map((message) => redactSecrets(message, token));
+  const summary2 = cleaned.length > 0 ? cleaned.join("; ") : "no error message given";
+  const verb = code2 === "E_LOCK" ? "could not acquire the project lock" : "QuantConnect refused";
+  return new QcCollabError(code2, `${verb} at ${describeSite(site)}: ${summary2}`, {
+    details: cleaned.length > 1 ? cleaned : []
+  });
+}
+function httpStatusError(site, status, statusText, bodyExcerpt, token) {
+  const excerpt = redactSecrets(bodyExcerpt, token).slice(0, 300);
+  const details = excerpt === "" ? [] : [`response body: ${excerpt}`];
+  return new QcCollabError(
+    "E_API",
+    `QuantConnect answered HTTP ${status}${statusText === "" ? "" : ` ${statusText}`} at ${describeSite(site)}`,
+    { details }
+  );
+}
+function unexpectedResponseError(site, problem, token) {
+  return new QcCollabError(
+    "E_API",
+    `unexpected response from ${describeSite(site)}: ${redactSecrets(problem, token)}`
+  );
+}
+function networkError(site, url, cause, token) {
+  const reason = redactSecrets(describeCause(cause), token);
+  return new QcCollabError(
+    "E_NETWORK",
+    `could not reach QuantConnect at ${url} for ${describeSite(site)}: ${reason}`,
+    {
+      hint: "check the network connection and the API URL (--api-url / QC_API_URL).",
+      cause: sanitizedCause(cause, token)
+    }
+  );
+}
+function timeoutError(site, timeoutMs) {
+  return new QcCollabError(
+    "E_TIMEOUT",
+    `no answer from QuantConnect within ${formatMs(timeoutMs)} for ${describeSite(site)}`
+  );
+}
+function withAttempts(error2, attempts, elapsedMs) {
+  if (attempts <= 1) return error2;
+  const options = {
+    details: [...error2.details, `gave up after ${attempts} attempts in ${formatMs(elapsedMs)}`]
+  };
+  if (error2.hint !== void 0) options.hint = error2.hint;
+  if (error2.cause !== void 0) options.cause = error2.cause;
+  return new QcCollabError(error2.code, error2.message, options);
+}
+function formatMs(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}
+function describeCause(cause) {
+  const parts = [];
+  let current = cause;
+  for (let depth = 0; depth < 4 && current !== void 0 && current !== null; depth += 1) {
+    if (current instanceof Error) {
+      const code2 = current.code;
+      parts.push(
+        typeof code2 === "string" && !current.message.includes(code2) ? `${current.message} (${code2})` : current.message
+      );
+      current = current.cause;
+    } else {
+      parts.push(typeof current === "string" ? current : `non-error value (${typeof current})`);
+      break;
+    }
+  }
+  return parts.filter((part) => part !== "").join(": ") || "unknown error";
+}
+function sanitizedCause(cause, token) {
+  const error2 = new Error(redactSecrets(describeCause(cause), token));
+  const code2 = cause instanceof Error ? cause.code : void 0;
+  const innerCode = cause instanceof Error && cause.cause instanceof Error ? cause.cause.code : void 0;
+  const chosen = typeof code2 === "string" ? code2 : typeof innerCode === "string" ? innerCode : void 0;
+  if (chosen !== void 0) Object.assign(error2, { code: chosen });
+  return error2;
+}
+function requestNeverSent(cause) {
+  const codes = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+  let current = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code2 = current.code;
+    if (typeof code2 === "string" && codes.has(code2)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+// node_modules/is-network-error/index.js
+var objectToString = Object.prototype.toString;
+var isError = (value) => objectToString.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit)
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isNetworkError(error2) {
+  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error2;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error2;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
+  if (value === void 0) {
+    return;
+  }
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < min) {
+    throw new TypeError(`Expected \`${name}\` to be ≥ ${min}.`);
+  }
+}
+var AbortError = class extends Error {
+  constructor(message) {
+    super();
+    if (message instanceof Error) {
+      this.originalError = message;
+      ({ message } = message);
+    } else {
+      this.originalError = new Error(message);
+      this.originalError.stack = this.stack;
+    }
+    this.name = "AbortError";
+    this.message = message;
+  }
+};
+function calculateDelay(retriesConsumed, options) {
+  const attempt = Math.max(1, retriesConsumed + 1);
+  const random = options.randomize ? Math.random() + 1 : 1;
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  timeout = Math.min(timeout, options.maxTimeout);
+  return timeout;
+}
+function calculateRemainingTime(start, max) {
+  if (!Number.isFinite(max)) {
+    return max;
+  }
+  return max - (performance.now() - start);
+}
+async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime, options }) {
+  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
+  if (normalizedError instanceof AbortError) {
+    throw normalizedError.originalError;
+  }
+  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
+  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+  const context3 = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed
+  });
+  await options.onFailedAttempt(context3);
+  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+    throw normalizedError;
+  }
+  const consumeRetry = await options.shouldConsumeRetry(context3);
+  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  if (remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+    if (consumeRetry) {
+      throw normalizedError;
+    }
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  if (!await options.shouldRetry(context3)) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  const delayTime = calculateDelay(retriesConsumed, options);
+  const finalDelay = Math.min(delayTime, remainingTime);
+  options.signal?.throwIfAborted();
+  if (finalDelay > 0) {
+    await new Promise((resolve2, reject) => {
+      const onAbort = () => {
+        clearTimeout(timeoutToken);
+        options.signal?.removeEventListener("abort", onAbort);
+        reject(options.signal.reason);
+      };
+      const timeoutToken = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve2();
+      }, finalDelay);
+      if (options.unref) {
+        timeoutToken.unref?.();
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  options.signal?.throwIfAborted();
+  return true;
+}
+async function pRetry(input, options = {}) {
+  options = { ...options };
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.retries ??= 10;
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Number.POSITIVE_INFINITY;
+  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
+  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
+  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
+  if (!(options.factor > 0)) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result = await input(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result;
+    } catch (error2) {
+      if (await onAttemptFailure({
+        error: error2,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+
+// src/qc/retry-policy.ts
+var DEFAULT_RETRY_POLICY = Object.freeze({
+  maxAttempts: 6,
+  maxTotalMs: 12e4,
+  baseDelayMs: 500,
+  maxDelayMs: 2e4,
+  maxRetryAfterMs: 6e4
+});
+function resolveRetryPolicy(overrides) {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
+    throw new RangeError(`retry maxAttempts must be a positive integer, got ${policy.maxAttempts}`);
+  }
+  for (const key of ["maxTotalMs", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"]) {
+    if (!(policy[key] >= 0)) throw new RangeError(`retry ${key} must be >= 0, got ${policy[key]}`);
+  }
+  return policy;
+}
+function backoffDelayMs(retryNumber, policy, random) {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function parseRetryAfter(value, nowMs) {
+  if (value === null || value === void 0) return void 0;
+  const trimmed = value.trim();
+  if (trimmed === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1e3);
+  if (!/[a-z]/i.test(trimmed)) return void 0;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return void 0;
+  return Math.max(0, date - nowMs);
+}
+function nextDelayMs(verdict, failedAttempt, elapsedMs, policy, random) {
+  if (!verdict.retryable || failedAttempt >= policy.maxAttempts) return void 0;
+  const delay2 = verdict.retryAfterMs === void 0 ? backoffDelayMs(failedAttempt, policy, random) : Math.min(verdict.retryAfterMs, policy.maxRetryAfterMs);
+  if (elapsedMs + delay2 > policy.maxTotalMs) return void 0;
+  return delay2;
+}
+async function retryWithPolicy(run) {
+  const policy = resolveRetryPolicy(run.policy);
+  const { now, sleep, random } = run.environment;
+  const start = now();
+  return pRetry(
+    (attempt) => run.operation({ attempt, remainingMs: Math.max(0, policy.maxTotalMs - (now() - start)) }),
+    {
+      retries: policy.maxAttempts - 1,
+      // Zero makes p-retry skip its own setTimeout; the wait happens in shouldRetry through `sleep`.
+      minTimeout: 0,
+      factor: 1,
+      randomize: false,
+      shouldRetry: async ({ error: error2, attemptNumber }) => {
+        const delayMs = nextDelayMs(run.classify(error2), attemptNumber, now() - start, policy, random);
+        if (delayMs === void 0) return false;
+        run.onRetry?.({ attempt: attemptNumber, delayMs, error: error2 });
+        await sleep(delayMs);
+        return true;
+      }
+    }
+  );
+}
+function realSleep(ms) {
+  return new Promise((resolve2) => setTimeout(resolve2, ms));
+}
+
+// src/qc/signing.ts
+import { createHash as createHash5, timingSafeEqual } from "node:crypto";
+function hashToken(apiToken, timestamp) {
+  return createHash5("sha256").update(`${apiToken}:${timestamp}`, "utf8").digest("hex");
+}
+function signRequest(credentials, nowMs) {
+  const timestamp = String(Math.floor(nowMs / 1e3));
+  const hash = hashToken(credentials.apiToken, timestamp);
+  const basic = Buffer.from(`${credentials.userId}:${hash}`, "utf8").toString("base64");
+  return { Timestamp: timestamp, Authorization: `Basic ${basic}` };
+}
+function parseBasicAuthorization(header3) {
+  if (header3 === void 0) return void 0;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header3);
+  if (match?.[1] === void 0) return void 0;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) return void 0;
+  return { userId: decoded.slice(0, colon), hash: decoded.slice(colon + 1) };
+}
+function hashesEqual(a, b) {
+  const left = Buffer.from(a, "utf8");
+  const right = Buffer.from(b, "utf8");
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+// src/qc/wire-mapping.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseCollaborator(value, index) {
+  if (!isRecord(value)) return { ok: false, problem: `collaborators[${index}] is not an object` };
+  const { publicId, uid, name, permission, liveControl, owner } = value;
+  if (typeof publicId !== "string" || publicId === "") {
+    return { ok: false, problem: `collaborators[${index}].publicId is missing` };
+  }
+  if (permission !== "read" && permission !== "write") {
+    return {
+      ok: false,
+      problem: `collaborators[${index}] (${publicId}) has unknown permission ${JSON.stringify(permission)}`
+    };
+  }
+  if (typeof liveControl !== "boolean") {
+    return { ok: false, problem: `collaborators[${index}] (${publicId}) has no boolean liveControl` };
+  }
+  return {
+    ok: true,
+    value: {
+      publicId,
+      // lean-cli had to accept a null uid in 2026; anything else non-numeric is treated the same way.
+      uid: typeof uid === "number" && Number.isFinite(uid) ? uid : null,
+      name: typeof name === "string" ? name : "",
+      permission,
+      liveControl,
+      owner: owner === true
+    }
+  };
+}
+function parseCollaboratorList(body) {
+  const list = body["collaborators"];
+  if (!Array.isArray(list)) return { ok: false, problem: "the answer has no collaborators list" };
+  const result = [];
+  for (const [index, item] of list.entries()) {
+    const parsed = parseCollaborator(item, index);
+    if (!parsed.ok) return parsed;
+    result.push(parsed.value);
+  }
+  return { ok: true, value: result };
+}
+function parseProjectList(body) {
+  const list = body["projects"];
+  if (!Array.isArray(list)) return { ok: false, problem: "the answer has no projects list" };
+  const result = [];
+  for (const [index, item] of list.entries()) {
+    if (!isRecord(item) || typeof item["projectId"] !== "number" || typeof item["name"] !== "string") {
+      return { ok: false, problem: `projects[${index}] has no numeric projectId and name` };
+    }
+    result.push({ projectId: item["projectId"], name: item["name"] });
+  }
+  return { ok: true, value: result };
+}
+function collectApiMessages(body) {
+  const messages = [];
+  for (const key of ["errors", "messages"]) {
+    const value = body[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "string" && item !== "") messages.push(item);
+    }
+  }
+  if (typeof body["Message"] === "string" && body["Message"] !== "") messages.push(body["Message"]);
+  return messages;
+}
+function bodySucceeded(body) {
+  if (body["success"] === false) return false;
+  if (body["success"] === true) return true;
+  return collectApiMessages(body).length === 0;
+}
+function asRecord2(value) {
+  return isRecord(value) ? value : void 0;
+}
+function createRequest(projectId, user, access3) {
+  return {
+    projectId,
+    collaboratorUserId: user,
+    collaborationLiveControl: access3.liveControl,
+    collaborationWrite: access3.permission === "write"
+  };
+}
+function updateRequest(projectId, user, access3) {
+  return {
+    projectId,
+    collaboratorUserId: user,
+    liveControl: access3.liveControl,
+    write: access3.permission === "write"
+  };
+}
+function hasAccess(list, user, access3) {
+  const entry = findUser(list, user);
+  return entry !== void 0 && entry.permission === access3.permission && entry.liveControl === access3.liveControl;
+}
+function isAbsent(list, user) {
+  return findUser(list, user) === void 0;
+}
+function findUser(list, user) {
+  return list.find((entry) => entry.publicId === user);
+}
+
+// src/qc/client.ts
+var DEFAULT_TIMEOUT_MS = 3e4;
+var MIN_ATTEMPT_TIMEOUT_MS = 1e3;
+var notRetryable = { retryable: false, outcomeUnknown: false };
+function createQuantConnectClient(options) {
+  const baseUrl2 = options.apiUrl.replace(/\/+$/, "");
+  const { credentials } = options;
+  const token = credentials.apiToken;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const userAgent2 = options.userAgent ?? "qc-collab";
+  const environment = { now, sleep, random };
+  function report(site, status, success, attempt, startedAt) {
+    options.onRequest?.({
+      endpoint: site.endpoint,
+      status,
+      success,
+      attempt,
+      durationMs: Math.max(0, now() - startedAt)
+    });
+  }
+  async function exchange(site, body, context3) {
+    const url = `${baseUrl2}${ENDPOINTS[site.endpoint]}`;
+    const startedAt = now();
+    const signature = signRequest(credentials, startedAt);
+    const limitMs = Math.min(timeoutMs, Math.max(context3.remainingMs, MIN_ATTEMPT_TIMEOUT_MS));
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort();
+    }, limitMs);
+    let status;
+    let statusText;
+    let retryAfter;
+    let text;
+    try {
+      const response = await fetchImpl(url, {
+        method: "POST",
+        headers: {
+          Timestamp: signature.Timestamp,
+          Authorization: signature.Authorization,
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "User-Agent": userAgent2
+        },
+        body: JSON.stringify(body),
+        signal: controller.signal
+      });
+      status = response.status;
+      statusText = response.statusText;
+      retryAfter = response.headers.get("retry-after");
+      text = await response.text();
+    } catch (error2) {
+      if (controller.signal.aborted) {
+        report(site, "timeout", void 0, context3.attempt, startedAt);
+        throw new AttemptFailure(timeoutError(site, limitMs), { retryable: true, outcomeUnknown: true });
+      }
+      report(site, "network", void 0, context3.attempt, startedAt);
+      throw new AttemptFailure(networkError(site, url, error2, token), {
+        retryable: true,
+        outcomeUnknown: !requestNeverSent(error2)
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const parsed = parseJson(text);
+    if (status === 401) {
+      report(site, status, false, context3.attempt, startedAt);
+      const messages = parsed === void 0 ? [] : collectApiMessages(parsed);
+      throw new AttemptFailure(authError(site, startedAt, messages, token), notRetryable);
+    }
+    if (status === 429) {
+      report(site, status, void 0, context3.attempt, startedAt);
+      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), {
+        retryable: true,
+        retryAfterMs: parseRetryAfter(retryAfter, now()),
+        outcomeUnknown: false
+      });
+    }
+    if (status >= 500) {
+      report(site, status, void 0, context3.attempt, startedAt);
+      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), {
+        retryable: true,
+        outcomeUnknown: true
+      });
+    }
+    if (status < 200 || status >= 300) {
+      report(site, status, void 0, context3.attempt, startedAt);
+      throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), notRetryable);
+    }
+    if (parsed === void 0) {
+      report(site, status, void 0, context3.attempt, startedAt);
+      throw new AttemptFailure(
+        unexpectedResponseError(site, "the body is not a JSON object", token),
+        notRetryable
+      );
+    }
+    const succeeded = bodySucceeded(parsed);
+    report(site, status, succeeded, context3.attempt, startedAt);
+    if (!succeeded) {
+      const messages = collectApiMessages(parsed);
+      if (looksLikeAuthFailure(messages))
+        throw new AttemptFailure(authError(site, startedAt, messages, token), notRetryable);
+      const code2 = site.endpoint === "lockAcquire" ? "E_LOCK" : "E_API";
+      throw new AttemptFailure(apiError(site, messages, token, code2), notRetryable);
+    }
+    return parsed;
+  }
+  async function call(site, body, parse3, context3) {
+    const record2 = await exchange(site, body, context3);
+    const parsed = parse3(record2);
+    if (!parsed.ok)
+      throw new AttemptFailure(unexpectedResponseError(site, parsed.problem, token), notRetryable);
+    return parsed.value;
+  }
+  async function withRetry(operation) {
+    const start = now();
+    let attempts = 0;
+    try {
+      return await retryWithPolicy({
+        operation: (context3) => {
+          attempts = context3.attempt;
+          return operation(context3);
+        },
+        classify: (error2) => error2 instanceof AttemptFailure ? { retryable: error2.retryable, retryAfterMs: error2.retryAfterMs } : { retryable: false },
+        policy: options.retry,
+        environment
+      });
+    } catch (error2) {
+      if (error2 instanceof AttemptFailure) throw withAttempts(error2.error, attempts, now() - start);
+      throw error2;
+    }
+  }
+  function idempotentWrite(site, body, effectPresent) {
+    let outcomeUnknown = false;
+    return withRetry(async (context3) => {
+      if (outcomeUnknown) {
+        const readSite = { endpoint: "collaborationRead", projectId: site.projectId };
+        const current = await call(readSite, { projectId: site.projectId }, parseCollaboratorList, context3);
+        if (effectPresent(current)) return current;
+      }
+      try {
+        return await call(site, body, parseCollaboratorList, context3);
+      } catch (error2) {
+        if (error2 instanceof AttemptFailure && error2.outcomeUnknown) outcomeUnknown = true;
+        throw error2;
+      }
+    });
+  }
+  return {
+    async authenticate() {
+      await withRetry(
+        (context3) => call({ endpoint: "authenticate" }, {}, (record2) => ({ ok: true, value: record2 }), context3)
+      );
+    },
+    listProjects() {
+      return withRetry((context3) => call({ endpoint: "projectsRead" }, {}, parseProjectList, context3));
+    },
+    readCollaborators(projectId) {
+      const site = { endpoint: "collaborationRead", projectId };
+      return withRetry((context3) => call(site, { projectId }, parseCollaboratorList, context3));
+    },
+    createCollaborator(projectId, user, access3) {
+      return idempotentWrite(
+        { endpoint: "collaborationCreate", projectId },
+        createRequest(projectId, user, access3),
+        (list) => hasAccess(list, user, access3)
+      );
+    },
+    updateCollaborator(projectId, user, access3) {
+      return idempotentWrite(
+        { endpoint: "collaborationUpdate", projectId },
+        updateRequest(projectId, user, access3),
+        (list) => hasAccess(list, user, access3)
+      );
+    },
+    deleteCollaborator(projectId, user) {
+      const body = { projectId, collaboratorId: user, collaboratorUserId: user };
+      return idempotentWrite(
+        { endpoint: "collaborationDelete", projectId },
+        body,
+        (list) => isAbsent(list, user)
+      );
+    },
+    async acquireLock(projectId, codeSourceId) {
+      const body = { projectId, codeSourceId };
+      await withRetry(
+        (context3) => call(
+          { endpoint: "lockAcquire", projectId },
+          body,
+          (record2) => ({ ok: true, value: record2 }),
+          context3
+        )
+      );
+    }
+  };
+}
+function parseJson(text) {
+  if (text.trim() === "") return {};
+  try {
+    return asRecord2(JSON.parse(text));
+  } catch {
+    return void 0;
+  }
+}
+
+// src/qc/credentials.ts
+import { readFile as fsReadFile } from "node:fs/promises";
+import { join } from "node:path";
+var ENV_PAIRS = [
+  ["QC_USER_ID", "QC_API_TOKEN"],
+  ["QUANTCONNECT_USER_ID", "QUANTCONNECT_API_TOKEN"]
+];
+function leanCredentialsPath(homeDir) {
+  return join(homeDir, ".lean", "credentials");
+}
+async function resolveCredentials(sources) {
+  const tried = [];
+  for (const [userKey, tokenKey] of ENV_PAIRS) {
+    const userId = nonEmpty(sources.env[userKey]);
+    const apiToken = nonEmpty(sources.env[tokenKey]);
+    if (userId !== void 0 && apiToken !== void 0) return checked(userId, apiToken, userKey);
+    if (userId !== void 0 || apiToken !== void 0) {
+      const missing = userId === void 0 ? userKey : tokenKey;
+      const present = userId === void 0 ? tokenKey : userKey;
+      throw new QcCollabError("E_CREDENTIALS", `${present} is set but ${missing} is not`, {
+        hint: `set both ${userKey} and ${tokenKey}, or neither.`
+      });
+    }
+    tried.push(`${userKey} / ${tokenKey} (not set)`);
+  }
+  const path = leanCredentialsPath(sources.homeDir);
+  const read = sources.readFile ?? ((file) => fsReadFile(file, "utf8"));
+  let text;
+  try {
+    text = await read(path);
+  } catch (error2) {
+    if (errorCode(error2) !== "ENOENT" && errorCode(error2) !== "ENOTDIR") {
+      throw new QcCollabError("E_CREDENTIALS", `cannot read ${path}: ${errorCode(error2) ?? "unreadable"}`);
+    }
+    tried.push(`${path} (not found)`);
+  }
+  if (text !== void 0) return fromLeanFile(path, text);
+  throw new QcCollabError("E_CREDENTIALS", "no QuantConnect credentials found", {
+    details: tried.map((source) => `tried ${source}`),
+    hint: "set QC_USER_ID and QC_API_TOKEN (from https://www.quantconnect.com/account), run `lean login`, or try the tool without an account: add --sandbox."
+  });
+}
+function fromLeanFile(path, text) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new QcCollabError("E_CREDENTIALS", `${path} is not valid JSON`, {
+      hint: 'expected {"user-id": "...", "api-token": "..."} as written by `lean login`.'
+    });
+  }
+  const record2 = typeof data === "object" && data !== null ? data : {};
+  const rawUser = record2["user-id"];
+  const userId = nonEmpty(
+    typeof rawUser === "number" ? String(rawUser) : typeof rawUser === "string" ? rawUser : void 0
+  );
+  const apiToken = nonEmpty(typeof record2["api-token"] === "string" ? record2["api-token"] : void 0);
+  if (userId === void 0 || apiToken === void 0) {
+    const missing = [
+      userId === void 0 ? '"user-id"' : void 0,
+      apiToken === void 0 ? '"api-token"' : void 0
+    ].filter((item) => item !== void 0).join(" and ");
+    throw new QcCollabError("E_CREDENTIALS", `${path} has no ${missing}`, {
+      hint: "run `lean login` again, or set QC_USER_ID and QC_API_TOKEN."
+    });
+  }
+  return checked(userId, apiToken, path);
+}
+function checked(userId, apiToken, source) {
+  if (!/^\d+$/.test(userId)) {
+    throw new QcCollabError(
+      "E_CREDENTIALS",
+      `the user id from ${source} is not numeric (${userId.length} characters)`,
+      {
+        hint: "QuantConnect user ids are numbers; find yours at https://www.quantconnect.com/account."
+      }
+    );
+  }
+  return { userId, apiToken };
+}
+function resolveApiUrl(flag, env) {
+  const chosen = nonEmpty(flag) ?? nonEmpty(env["QC_API_URL"]) ?? DEFAULT_API_URL;
+  let url;
+  try {
+    url = new URL(chosen);
+  } catch {
+    throw new QcCollabError("E_USAGE", `the API URL ${JSON.stringify(chosen)} is not a valid URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new QcCollabError("E_USAGE", `the API URL must use http or https, got ${url.protocol}`);
+  }
+  return chosen.replace(/\/+$/, "");
+}
+function nonEmpty(value) {
+  const trimmed = value?.trim();
+  return trimmed === void 0 || trimmed === "" ? void 0 : trimmed;
+}
+function errorCode(error2) {
+  const code2 = typeof error2 === "object" && error2 !== null ? error2.code : void 0;
+  return typeof code2 === "string" ? code2 : void 0;
+}
+
+// src/sandbox/embedded.ts
+import { join as join4 } from "node:path";
+
+// src/sandbox/package-root.ts
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname2, join as join2 } from "node:path";
+import { fileURLToPath } from "node:url";
+function packageRoot(from = fileURLToPath(import.meta.url)) {
+  let dir = dirname2(from);
+  for (; ; ) {
+    const manifest = join2(dir, "package.json");
+    if (existsSync3(manifest)) {
+      try {
+        const parsed = JSON.parse(readFileSync2(manifest, "utf8"));
+        if (parsed.name === "qc-collab") return dir;
+      } catch {
+      }
+    }
+    const parent = dirname2(dir);
+    if (parent === dir) throw new Error("cannot find the qc-collab package root (package.json)");
+    dir = parent;
+  }
+}
+function defaultSeedPath(root = packageRoot()) {
+  return join2(root, "examples", "sandbox-state.json");
+}
+
+// src/sandbox/seed.ts
+var import_yaml2 = __toESM(require_dist2(), 1);
+import { readFileSync as readFileSync3 } from "node:fs";
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function checkKeys(obj, where2, allowed2, out) {
+  for (const key of Object.keys(obj)) {
+    if (!allowed2.includes(key)) out.push(`${where2}: unknown key "${key}" (allowed: ${allowed2.join(", ")})`);
+  }
+}
+function str(obj, key, where2, out, optional2 = false) {
+  const value = obj[key];
+  if (value === void 0 && optional2) return void 0;
+  if (typeof value !== "string" || value.trim() === "") {
+    out.push(`${where2}.${key} must be a non-empty string`);
+    return void 0;
+  }
+  return value;
+}
+function int(obj, key, where2, out) {
+  const value = obj[key];
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    out.push(`${where2}.${key} must be a positive integer`);
+    return void 0;
+  }
+  return value;
+}
+function validateUsers(raw, out) {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    out.push("users must be a non-empty array");
+    return [];
+  }
+  const users = [];
+  raw.forEach((item, i) => {
+    const where2 = `users[${i}]`;
+    if (!isObject(item)) return void out.push(`${where2} must be an object`);
+    checkKeys(item, where2, ["uid", "publicId", "name", "email", "apiToken", "bio"], out);
+    const uid = int(item, "uid", where2, out);
+    const publicId = str(item, "publicId", where2, out);
+    const name = str(item, "name", where2, out);
+    const email = str(item, "email", where2, out);
+    const apiToken = str(item, "apiToken", where2, out);
+    const bio = item["bio"];
+    if (bio !== void 0 && typeof bio !== "string") out.push(`${where2}.bio must be a string`);
+    if (uid !== void 0 && users.some((u) => u.uid === uid)) out.push(`${where2}.uid ${uid} is used twice`);
+    if (publicId !== void 0 && users.some((u) => u.publicId === publicId)) {
+      out.push(`${where2}.publicId "${publicId}" is used twice`);
+    }
+    if (uid === void 0 || publicId === void 0 || name === void 0) return;
+    if (email === void 0 || apiToken === void 0) return;
+    users.push({ uid, publicId, name, email, apiToken, ...typeof bio === "string" ? { bio } : {} });
+  });
+  return users;
+}
+function validateCollaborators(raw, where2, users, ownerUid, out) {
+  const list = [];
+  if (!Array.isArray(raw)) {
+    out.push(`${where2}.collaborators must be an array`);
+    return list;
+  }
+  raw.forEach((item, i) => {
+    const at = `${where2}.collaborators[${i}]`;
+    if (!isObject(item)) return void out.push(`${at} must be an object`);
+    checkKeys(item, at, ["publicId", "permission", "liveControl"], out);
+    const publicId = str(item, "publicId", at, out);
+    const permission = item["permission"];
+    const liveControl = item["liveControl"];
+    if (permission !== "read" && permission !== "write")
+      out.push(`${at}.permission must be "read" or "write"`);
+    if (typeof liveControl !== "boolean") out.push(`${at}.liveControl must be true or false`);
+    if (publicId === void 0) return;
+    const user = users.find((u) => u.publicId === publicId);
+    if (user === void 0) out.push(`${at}.publicId "${publicId}" is not a user of the seed`);
+    else if (user.uid === ownerUid) out.push(`${at}: "${publicId}" owns the project and cannot be listed`);
+    if (list.some((c) => c.publicId === publicId)) out.push(`${at}: "${publicId}" is listed twice`);
+    if (permission !== "read" && permission !== "write") return;
+    if (typeof liveControl !== "boolean") return;
+    list.push({ publicId, permission, liveControl });
+  });
+  return list;
+}
+function validateProjects(raw, users, out) {
+  if (!Array.isArray(raw)) {
+    out.push("projects must be an array");
+    return [];
+  }
+  const projects = [];
+  const allowed2 = ["projectId", "name", "ownerUid", "language", "description", "created", "modified"];
+  raw.forEach((item, i) => {
+    const where2 = `projects[${i}]`;
+    if (!isObject(item)) return void out.push(`${where2} must be an object`);
+    checkKeys(item, where2, [...allowed2, "collaborators"], out);
+    const projectId = int(item, "projectId", where2, out);
+    const name = str(item, "name", where2, out);
+    const ownerUid = int(item, "ownerUid", where2, out);
+    const optional2 = {};
+    for (const key of ["language", "description", "created", "modified"]) {
+      const value = item[key];
+      if (value === void 0) continue;
+      if (typeof value !== "string") out.push(`${where2}.${key} must be a string`);
+      else optional2[key] = value;
+    }
+    if (ownerUid !== void 0 && !users.some((u) => u.uid === ownerUid)) {
+      out.push(`${where2}.ownerUid ${ownerUid} is not a user of the seed`);
+    }
+    const collaborators = validateCollaborators(
+      item["collaborators"] ?? [],
+      where2,
+      users,
+      ownerUid ?? 0,
+      out
+    );
+    if (projectId === void 0 || name === void 0 || ownerUid === void 0) return;
+    if (projects.some((p) => p.projectId === projectId))
+      out.push(`${where2}.projectId ${projectId} is used twice`);
+    projects.push({ projectId, name, ownerUid, ...optional2, collaborators });
+  });
+  return projects;
+}
+function validateLocks(raw, out) {
+  if (raw === void 0) return void 0;
+  if (!Array.isArray(raw)) {
+    out.push("locks must be an array");
+    return void 0;
+  }
+  const locks = [];
+  raw.forEach((item, i) => {
+    const where2 = `locks[${i}]`;
+    if (!isObject(item)) return void out.push(`${where2} must be an object`);
+    const projectId = int(item, "projectId", where2, out);
+    const uid = int(item, "uid", where2, out);
+    const codeSourceId = str(item, "codeSourceId", where2, out);
+    const acquiredAtMs = int(item, "acquiredAtMs", where2, out);
+    const expiresAtMs = int(item, "expiresAtMs", where2, out);
+    if (projectId === void 0 || uid === void 0 || codeSourceId === void 0) return;
+    if (acquiredAtMs === void 0 || expiresAtMs === void 0) return;
+    locks.push({ projectId, uid, codeSourceId, acquiredAtMs, expiresAtMs });
+  });
+  return locks;
+}
+function validateSeed(value, source = "sandbox seed") {
+  const out = [];
+  if (!isObject(value)) {
+    throw new QcCollabError(
+      "E_CONFIG_SCHEMA",
+      `${source}: expected a JSON object with "users" and "projects"`
+    );
+  }
+  checkKeys(value, "(top level)", ["users", "projects", "locks"], out);
+  const users = validateUsers(value["users"], out);
+  const projects = validateProjects(value["projects"], users, out);
+  const locks = validateLocks(value["locks"], out);
+  if (out.length > 0) {
+    throw new QcCollabError(
+      "E_CONFIG_SCHEMA",
+      `${source} is not a valid sandbox seed (${out.length} problem(s))`,
+      {
+        details: out.slice(0, 20),
+        hint: "see docs/sandbox.md for the seed format, and examples/sandbox-state.json for an example"
+      }
+    );
+  }
+  return { users, projects, ...locks === void 0 ? {} : { locks } };
+}
+function lineColumn(text, offset) {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return `${line}:${column}`;
+}
+function syntaxLocation(text, message) {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position !== void 0) return lineColumn(text, Number(position));
+  const linePos = (0, import_yaml2.parseDocument)(text).errors[0]?.linePos?.[0];
+  return linePos === void 0 ? void 0 : `${linePos.line}:${linePos.col}`;
+}
+function parseSeedText(text, file) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error2) {
+    const message = error2 instanceof Error ? error2.message : String(error2);
+    const where2 = syntaxLocation(text, message);
+    const reason = (message.split(', "')[0] ?? message).replace(/ in JSON at position \d+.*$/, "");
+    throw new QcCollabError(
+      "E_CONFIG_SYNTAX",
+      `${file}${where2 === void 0 ? "" : `:${where2}`}: not valid JSON (${reason})`
+    );
+  }
+  return validateSeed(parsed, file);
+}
+function readSeedFile(file) {
+  let text;
+  try {
+    text = readFileSync3(file, "utf8");
+  } catch (error2) {
+    const reason = error2.code ?? "unreadable";
+    throw new QcCollabError("E_CONFIG_READ", `cannot read sandbox seed ${file} (${reason})`);
+  }
+  return parseSeedText(text, file);
+}
+
+// src/sandbox/server.ts
+import { createServer } from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
+
+// src/sandbox/admin.ts
+function adminState(store, nowMs) {
+  return {
+    users: store.users.map((u) => ({ uid: u.uid, publicId: u.publicId, name: u.name })),
+    projects: store.projects.map((p) => ({
+      projectId: p.projectId,
+      name: p.name,
+      ownerUid: p.ownerUid,
+      collaborators: p.collaborators.map((c) => ({ ...c }))
+    })),
+    locks: store.locks.list(nowMs).map((l) => ({
+      projectId: l.projectId,
+      uid: l.uid,
+      publicId: store.userByUid(l.uid)?.publicId ?? "",
+      codeSourceId: l.codeSourceId,
+      acquiredAt: new Date(l.acquiredAtMs).toISOString(),
+      expiresAt: new Date(l.expiresAtMs).toISOString()
+    }))
+  };
+}
+function isLoopback(address) {
+  if (address === void 0) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}
+async function handleAdmin(req, res, path, deps, send) {
+  if (!isLoopback(req.socket.remoteAddress)) {
+    send(res, 403, { success: false, errors: ["sandbox admin endpoints answer loopback callers only"] });
+    return;
+  }
+  const route = `${req.method ?? "GET"} ${path}`;
+  switch (route) {
+    case "GET /__sandbox/state":
+      send(res, 200, adminState(deps.store, deps.now()));
+      return;
+    case "GET /__sandbox/stats":
+      send(res, 200, deps.stats.snapshot());
+      return;
+    case "POST /__sandbox/stats/reset":
+      deps.stats.reset();
+      send(res, 200, { success: true });
+      return;
+    case "POST /__sandbox/reset":
+      await deps.store.reset();
+      deps.stats.reset();
+      deps.faults.reset();
+      send(res, 200, { success: true });
+      return;
+    default:
+      send(res, 404, {
+        success: false,
+        errors: [
+          `unknown admin route ${route}: use GET /__sandbox/state, GET /__sandbox/stats, POST /__sandbox/reset or POST /__sandbox/stats/reset`
+        ]
+      });
+  }
+}
+
+// src/sandbox/auth.ts
+var MAX_TIMESTAMP_AGE_SECONDS = 7200;
+var MAX_TIMESTAMP_FUTURE_SECONDS = 600;
+var WWW_AUTHENTICATE = 'Basic realm="QuantConnect API v2", charset="UTF-8"';
+function header2(headers, name) {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+function authenticate(headers, findUser2, nowMs) {
+  const authorization = header2(headers, "authorization");
+  const timestamp = header2(headers, "timestamp");
+  if (authorization === void 0 || authorization.trim() === "") {
+    return {
+      ok: false,
+      message: "Authorization header missing: send 'Authorization: Basic base64(userId:sha256hex(apiToken:timestamp))' and a 'Timestamp' header"
+    };
+  }
+  const basic = parseBasicAuthorization(authorization);
+  if (basic === void 0) {
+    return {
+      ok: false,
+      message: "Authorization header is not valid Basic credentials (base64 of userId:hash)"
+    };
+  }
+  if (timestamp === void 0 || timestamp.trim() === "") {
+    return { ok: false, message: "Timestamp header missing: send the Unix time in seconds used in the hash" };
+  }
+  if (!/^\d{1,15}$/.test(timestamp.trim())) {
+    return { ok: false, message: "Timestamp header must be the Unix time in whole seconds" };
+  }
+  const seconds = Number(timestamp.trim());
+  const nowSeconds = Math.floor(nowMs / 1e3);
+  if (nowSeconds - seconds > MAX_TIMESTAMP_AGE_SECONDS) {
+    return {
+      ok: false,
+      message: `Timestamp is too old for hash (more than ${MAX_TIMESTAMP_AGE_SECONDS} s): sign each request afresh and check the computer clock`
+    };
+  }
+  if (seconds - nowSeconds > MAX_TIMESTAMP_FUTURE_SECONDS) {
+    return {
+      ok: false,
+      message: `Timestamp is more than ${MAX_TIMESTAMP_FUTURE_SECONDS} s in the future: check the computer clock (the timestamp is in seconds, not milliseconds)`
+    };
+  }
+  const uid = /^\d{1,15}$/.test(basic.userId) ? Number(basic.userId) : void 0;
+  const user = uid === void 0 ? void 0 : findUser2(uid);
+  if (user === void 0) {
+    const shown = basic.userId.length <= 20 ? basic.userId.replace(/[^\w-]/g, "?") : "?";
+    return { ok: false, message: `UserID not valid (${shown}): check QC_USER_ID` };
+  }
+  if (!hashesEqual(hashToken(user.apiToken, timestamp.trim()), basic.hash.toLowerCase())) {
+    return {
+      ok: false,
+      message: `Hash doesn't match. UID: ${user.uid} Timestamp: ${seconds}: check QC_API_TOKEN and that the hash is sha256hex(apiToken:timestamp)`
+    };
+  }
+  return { ok: true, user };
+}
+
+// src/sandbox/prng.ts
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = a + 1831565813 >>> 0;
+    let t = a;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+
+// src/sandbox/faults.ts
+var FAULTS = [
+  { kind: "status", status: 500, when: "before" },
+  { kind: "status", status: 502, when: "before" },
+  { kind: "status", status: 503, when: "before" },
+  { kind: "drop", when: "before" },
+  { kind: "status", status: 500, when: "after" },
+  { kind: "status", status: 503, when: "after" },
+  { kind: "drop", when: "after" }
+];
+var FaultInjector = class {
+  constructor(options) {
+    this.options = options;
+    this.random = mulberry32(options.randomSeed ?? 1);
+  }
+  options;
+  random;
+  recent = [];
+  get latencyMs() {
+    return this.options.latencyMs ?? 0;
+  }
+  /** One draw per request (two when it fails), so a seed replays the same sequence. */
+  decide() {
+    const rate = this.options.failRate ?? 0;
+    if (rate <= 0) return { kind: "none" };
+    if (this.random() >= rate) return { kind: "none" };
+    const pick = FAULTS[Math.floor(this.random() * FAULTS.length)];
+    return pick ?? { kind: "none" };
+  }
+  /** Sliding one-second window; answers how long to wait when the window is full. */
+  admit(nowMs) {
+    const limit = this.options.rateLimit ?? 0;
+    if (limit <= 0) return { ok: true };
+    while (this.recent.length > 0 && (this.recent[0] ?? 0) <= nowMs - 1e3) this.recent.shift();
+    if (this.recent.length >= limit) {
+      const oldest = this.recent[0] ?? nowMs;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + 1e3 - nowMs) / 1e3)) };
+    }
+    this.recent.push(nowMs);
+    return { ok: true };
+  }
+  reset() {
+    this.recent.length = 0;
+  }
+};
+
+// src/sandbox/handler-context.ts
+var AppError = class extends Error {
+};
+function accessOf2(project, user) {
+  if (project.ownerUid === user.uid) return { permission: "write", liveControl: true, owner: true };
+  const entry = project.collaborators.find((c) => c.publicId === user.publicId);
+  return entry === void 0 ? void 0 : { ...entry, owner: false };
+}
+function findProject(store, projectId) {
+  const project = store.project(projectId);
+  if (project === void 0) throw new AppError(`Project ${projectId} not found`);
+  return project;
+}
+function visibleProject(ctx, projectId) {
+  const project = findProject(ctx.store, projectId);
+  if (accessOf2(project, ctx.caller) === void 0) {
+    throw new AppError(`You do not have access to project ${projectId}`);
+  }
+  return project;
+}
+function describeLock(store, lock) {
+  const holder = store.userByUid(lock.uid)?.publicId ?? String(lock.uid);
+  const until = new Date(lock.expiresAtMs).toISOString();
+  return `Project ${lock.projectId} is locked by ${holder} (codeSourceId "${lock.codeSourceId}") until ${until}`;
+}
+
+// src/sandbox/request-input.ts
+var MAX_BODY_BYTES = 1024 * 1024;
+var BodyError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+  status;
+};
+function readBody(req) {
+  return new Promise((resolve2, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyError(413, `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      resolve2(Buffer.concat(chunks).toString("utf8"));
+    });
+    req.on("error", reject);
+  });
+}
+function parseParams(query, body, contentType) {
+  const params = Object.fromEntries(query.entries());
+  const text = body.trim();
+  if (text === "") return params;
+  const type = (contentType ?? "").toLowerCase();
+  if (type.includes("application/x-www-form-urlencoded")) {
+    return { ...params, ...Object.fromEntries(new URLSearchParams(text).entries()) };
+  }
+  if (type.includes("json") || text.startsWith("{")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new BodyError(400, "request body is not valid JSON");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new BodyError(400, "request body must be a JSON object");
+    }
+    return { ...params, ...parsed };
+  }
+  return { ...params, ...Object.fromEntries(new URLSearchParams(text).entries()) };
+}
+var FieldError = class extends Error {
+};
+function intField(params, name) {
+  const value = params[name];
+  if (value === void 0 || value === null || value === "") return void 0;
+  const number = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(number)) throw new FieldError(`${name} must be an integer`);
+  return number;
+}
+function requiredInt(params, name) {
+  const value = intField(params, name);
+  if (value === void 0) throw new FieldError(`${name} is required`);
+  return value;
+}
+function boolField(params, name) {
+  const value = params[name];
+  if (value === void 0 || value === null || value === "") return void 0;
+  if (typeof value === "boolean") return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === "string") {
+    const lower = value.trim().toLowerCase();
+    if (lower === "true" || lower === "1") return true;
+    if (lower === "false" || lower === "0") return false;
+  }
+  throw new FieldError(`${name} must be true or false`);
+}
+function stringField(params, name) {
+  const value = params[name];
+  if (value === void 0 || value === null) return void 0;
+  if (typeof value !== "string") throw new FieldError(`${name} must be a string`);
+  const trimmed = value.trim();
+  return trimmed === "" ? void 0 : trimmed;
+}
+
+// src/sandbox/wire-render.ts
+import { createHash as createHash6 } from "node:crypto";
+function hex(text, length) {
+  return createHash6("sha256").update(text).digest("hex").slice(0, length);
+}
+function collaboratorOf(user, permission, liveControl, owner) {
+  const wire = {
+    uid: user.uid,
+    liveControl,
+    permission,
+    publicId: user.publicId,
+    profileImage: `https://cdn.quantconnect.com/web/i/users/profile/${hex(`profile:${user.publicId}`, 24)}.jpeg`,
+    email: user.email,
+    name: user.name,
+    bio: user.bio ?? "",
+    owner
+  };
+  return wire;
+}
+function collaboratorList(store, project) {
+  const list = [];
+  const owner = store.userByUid(project.ownerUid);
+  if (owner !== void 0) list.push(collaboratorOf(owner, "write", true, true));
+  for (const entry of project.collaborators) {
+    const user = store.userByPublicId(entry.publicId);
+    if (user !== void 0) list.push(collaboratorOf(user, entry.permission, entry.liveControl, false));
+  }
+  return list;
+}
+function organizationIdOf(ownerUid) {
+  return hex(`organization:${ownerUid}`, 32);
+}
+function projectOf(store, project, callerUid) {
+  const created = project.created ?? "2024-03-04 09:15:00";
+  return {
+    projectId: project.projectId,
+    organizationId: organizationIdOf(project.ownerUid),
+    name: project.name,
+    modified: project.modified ?? created,
+    created,
+    ownerId: project.ownerUid,
+    language: project.language ?? "Py",
+    collaborators: collaboratorList(store, project),
+    leanVersionId: 17e3,
+    leanPinnedToMaster: true,
+    owner: project.ownerUid === callerUid,
+    description: project.description ?? "",
+    channelId: hex(`channel:${project.projectId}`, 32),
+    parameters: [],
+    libraries: [],
+    leanEnvironment: 1,
+    encrypted: false,
+    codeRunning: false
+  };
+}
+
+// src/sandbox/read-handlers.ts
+function handleAuthenticate() {
+  return { body: { success: true }, changed: false };
+}
+function handleProjectsRead(ctx) {
+  const projectId = intField(ctx.params, "projectId");
+  if (projectId !== void 0) {
+    const project = visibleProject(ctx, projectId);
+    const projects2 = [projectOf(ctx.store, project, ctx.caller.uid)];
+    return { body: { projects: projects2, versions: [], success: true }, changed: false };
+  }
+  const visible = ctx.store.projects.filter((p) => accessOf2(p, ctx.caller) !== void 0);
+  const start = intField(ctx.params, "start") ?? 0;
+  const end = intField(ctx.params, "end") ?? visible.length;
+  if (start < 0 || end < 0) throw new AppError("start and end must not be negative");
+  if (intField(ctx.params, "end") !== void 0 && start >= end) {
+    throw new AppError("start must be less than end");
+  }
+  const projects = visible.slice(start, end).map((p) => projectOf(ctx.store, p, ctx.caller.uid));
+  return { body: { projects, versions: [], success: true }, changed: false };
+}
+function handleCollaborationRead(ctx) {
+  const project = visibleProject(ctx, requiredInt(ctx.params, "projectId"));
+  const access3 = accessOf2(project, ctx.caller);
+  return {
+    body: {
+      collaborators: collaboratorList(ctx.store, project),
+      userLiveControl: access3?.liveControl ?? false,
+      userPermissions: access3?.permission ?? "read",
+      success: true
+    },
+    changed: false
+  };
+}
+function handleLockAcquire(ctx) {
+  const projectId = requiredInt(ctx.params, "projectId");
+  const codeSourceId = stringField(ctx.params, "codeSourceId");
+  if (codeSourceId === void 0) {
+    throw new AppError(
+      'codeSourceId is required: the name of the environment editing the project, e.g. "cli"'
+    );
+  }
+  const project = visibleProject(ctx, projectId);
+  if (accessOf2(project, ctx.caller)?.permission !== "write") {
+    throw new AppError(`You need write permission on project ${projectId} to lock it`);
+  }
+  const outcome = ctx.store.locks.acquire(projectId, ctx.caller.uid, codeSourceId, ctx.nowMs, ctx.lockTtlMs);
+  if (!outcome.ok) throw new AppError(describeLock(ctx.store, outcome.holder));
+  return { body: { success: true }, changed: true };
+}
+
+// src/sandbox/request-stats.ts
+var RequestStats = class {
+  total = 0;
+  byEndpoint = /* @__PURE__ */ new Map();
+  record(endpoint2, outcome) {
+    this.total += 1;
+    let counts = this.byEndpoint.get(endpoint2);
+    if (counts === void 0) {
+      counts = /* @__PURE__ */ new Map();
+      this.byEndpoint.set(endpoint2, counts);
+    }
+    const key = String(outcome);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  snapshot() {
+    const byEndpoint = {};
+    for (const [endpoint2, counts] of this.byEndpoint) byEndpoint[endpoint2] = Object.fromEntries(counts);
+    return { total: this.total, byEndpoint };
+  }
+  reset() {
+    this.total = 0;
+    this.byEndpoint = /* @__PURE__ */ new Map();
+  }
+};
+
+// src/sandbox/state-store.ts
+import { existsSync as existsSync4 } from "node:fs";
+
+// src/sandbox/atomic-writer.ts
+import { mkdir as mkdir3, rename as rename2, writeFile as writeFile2, unlink as unlink2 } from "node:fs/promises";
+import { dirname as dirname3, basename, join as join3 } from "node:path";
+function createAtomicWriter(path) {
+  let running;
+  let pending;
+  let counter = 0;
+  async function writeOnce(text) {
+    await mkdir3(dirname3(path), { recursive: true });
+    counter += 1;
+    const temp = join3(dirname3(path), `.${basename(path)}.${process.pid}.${counter}.tmp`);
+    try {
+      await writeFile2(temp, text, "utf8");
+      await rename2(temp, path);
+    } catch (error2) {
+      await unlink2(temp).catch(() => void 0);
+      throw error2;
+    }
+  }
+  function drain() {
+    if (running !== void 0 || pending === void 0) return;
+    const batch = pending;
+    pending = void 0;
+    running = writeOnce(batch.content()).then(
+      () => {
+        for (const w of batch.waiters) w.resolve();
+      },
+      (error2) => {
+        for (const w of batch.waiters) w.reject(error2);
+      }
+    ).finally(() => {
+      running = void 0;
+      drain();
+    });
+  }
+  return {
+    write(content) {
+      return new Promise((resolve2, reject) => {
+        if (pending === void 0) pending = { content, waiters: [] };
+        pending.content = content;
+        pending.waiters.push({ resolve: resolve2, reject });
+        drain();
+      });
+    }
+  };
+}
+
+// src/sandbox/lock-table.ts
+var LockTable = class {
+  locks = /* @__PURE__ */ new Map();
+  constructor(initial = []) {
+    this.load(initial);
+  }
+  /** Replaces every lock (state file load, reset). */
+  load(locks) {
+    this.locks.clear();
+    for (const lock of locks) this.locks.set(lock.projectId, { ...lock });
+  }
+  /** The unexpired lock of a project, if any. */
+  active(projectId, nowMs) {
+    const lock = this.locks.get(projectId);
+    return lock !== void 0 && lock.expiresAtMs > nowMs ? lock : void 0;
+  }
+  acquire(projectId, uid, codeSourceId, nowMs, ttlMs) {
+    const current = this.active(projectId, nowMs);
+    if (current !== void 0 && (current.uid !== uid || current.codeSourceId !== codeSourceId)) {
+      return { ok: false, holder: current };
+    }
+    const lock = {
+      projectId,
+      uid,
+      codeSourceId,
+      acquiredAtMs: current?.acquiredAtMs ?? nowMs,
+      expiresAtMs: nowMs + ttlMs
+    };
+    this.locks.set(projectId, lock);
+    return { ok: true, lock };
+  }
+  /** Unexpired locks, for the admin view and the state file. */
+  list(nowMs) {
+    return [...this.locks.values()].filter((l) => l.expiresAtMs > nowMs).map((l) => ({ ...l }));
+  }
+};
+
+// src/sandbox/state-store.ts
+function qcDate(ms) {
+  return new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+}
+function clone(value) {
+  return structuredClone(value);
+}
+var SandboxStore = class _SandboxStore {
+  constructor(initial, current, now, statePath) {
+    this.initial = initial;
+    this.now = now;
+    this.state = clone({ users: current.users, projects: current.projects });
+    this.locks = new LockTable(current.locks ?? []);
+    this.writer = statePath === void 0 ? void 0 : createAtomicWriter(statePath);
+  }
+  initial;
+  now;
+  state;
+  locks;
+  writer;
+  /**
+   * Loads `statePath` when it exists, else starts from `seed` (and writes the state file at once).
+   * `reset()` returns to `seed`, or to the loaded state when no seed was given.
+   */
+  static async open(options) {
+    const { seed, statePath, now } = options;
+    if (statePath !== void 0 && existsSync4(statePath)) {
+      const loaded = readSeedFile(statePath);
+      return new _SandboxStore(seed ?? loaded, loaded, now, statePath);
+    }
+    if (seed === void 0) throw new Error("the sandbox needs a seed or an existing state file");
+    const store = new _SandboxStore(seed, seed, now, statePath);
+    await store.persist();
+    return store;
+  }
+  get users() {
+    return this.state.users;
+  }
+  get projects() {
+    return this.state.projects;
+  }
+  userByUid(uid) {
+    return this.state.users.find((u) => u.uid === uid);
+  }
+  userByPublicId(publicId) {
+    return this.state.users.find((u) => u.publicId === publicId);
+  }
+  project(projectId) {
+    return this.state.projects.find((p) => p.projectId === projectId);
+  }
+  /** Marks a project changed now (its `modified` date) after a collaborator write. */
+  touch(project) {
+    project.modified = qcDate(this.now());
+  }
+  snapshot() {
+    return { ...clone(this.state), locks: this.locks.list(this.now()) };
+  }
+  async persist() {
+    if (this.writer === void 0) return;
+    await this.writer.write(() => `${JSON.stringify(this.snapshot(), null, 2)}
+`);
+  }
+  async reset() {
+    this.state = clone({ users: this.initial.users, projects: this.initial.projects });
+    this.locks.load(this.initial.locks ?? []);
+    await this.persist();
+  }
+};
+
+// src/sandbox/write-handlers.ts
+function ownedProject(ctx, verb) {
+  const projectId = requiredInt(ctx.params, "projectId");
+  const project = findProject(ctx.store, projectId);
+  if (project.ownerUid !== ctx.caller.uid) {
+    throw new AppError(`Only the owner of project ${projectId} can ${verb} collaborators`);
+  }
+  checkLock(ctx, project);
+  return project;
+}
+function checkLock(ctx, project) {
+  const held = ctx.store.locks.active(project.projectId, ctx.nowMs);
+  const codeSourceId = stringField(ctx.params, "codeSourceId");
+  const heldByCaller = held !== void 0 && held.uid === ctx.caller.uid && (codeSourceId === void 0 || held.codeSourceId === codeSourceId);
+  if (held !== void 0 && codeSourceId !== void 0 && !heldByCaller) {
+    throw new AppError(describeLock(ctx.store, held));
+  }
+  if (ctx.strictLock && project.collaborators.length > 0 && !heldByCaller) {
+    if (held !== void 0 && held.uid !== ctx.caller.uid) throw new AppError(describeLock(ctx.store, held));
+    throw new AppError(
+      `Project ${project.projectId} has collaborators: acquire the project lock (/projects/collaboration/lock/acquire) before changing them`
+    );
+  }
+}
+function targetUser(ctx, ...fields) {
+  let publicId;
+  for (const field of fields) publicId ??= stringField(ctx.params, field);
+  if (publicId === void 0) {
+    throw new AppError(
+      `${fields.join(" or ")} is required: the user's public id (quantconnect.com/u/<publicId>)`
+    );
+  }
+  const user = ctx.store.userByPublicId(publicId);
+  if (user === void 0) {
+    throw new AppError(
+      `User "${publicId}" not found: use the public id from the profile URL (quantconnect.com/u/<publicId>)`
+    );
+  }
+  return user;
+}
+function requiredBool(ctx, name) {
+  const value = boolField(ctx.params, name);
+  if (value === void 0) throw new AppError(`${name} is required (true or false)`);
+  return value;
+}
+function answer(ctx, project) {
+  ctx.store.touch(project);
+  return { body: { collaborators: collaboratorList(ctx.store, project), success: true }, changed: true };
+}
+function handleCollaborationCreate(ctx) {
+  const project = ownedProject(ctx, "add");
+  const user = targetUser(ctx, "collaboratorUserId");
+  const liveControl = requiredBool(ctx, "collaborationLiveControl");
+  const write2 = requiredBool(ctx, "collaborationWrite");
+  if (user.uid === project.ownerUid) {
+    throw new AppError(
+      `User "${user.publicId}" owns project ${project.projectId} and cannot be added as a collaborator`
+    );
+  }
+  if (project.collaborators.some((c) => c.publicId === user.publicId)) {
+    throw new AppError(
+      `User "${user.publicId}" is already a collaborator on project ${project.projectId}; use /projects/collaboration/update to change the access`
+    );
+  }
+  project.collaborators.push({ publicId: user.publicId, permission: write2 ? "write" : "read", liveControl });
+  return answer(ctx, project);
+}
+function existingEntry(project, user, verb) {
+  if (user.uid === project.ownerUid) {
+    throw new AppError(`The owner of project ${project.projectId} cannot be ${verb}`);
+  }
+  const index = project.collaborators.findIndex((c) => c.publicId === user.publicId);
+  if (index < 0)
+    throw new AppError(`User "${user.publicId}" is not a collaborator on project ${project.projectId}`);
+  return index;
+}
+function handleCollaborationUpdate(ctx) {
+  const project = ownedProject(ctx, "change");
+  const user = targetUser(ctx, "collaboratorUserId", "collaboratorId");
+  const liveControl = boolField(ctx.params, "liveControl");
+  const write2 = boolField(ctx.params, "write");
+  const entry = project.collaborators[existingEntry(project, user, "changed")];
+  if (entry === void 0) throw new AppError(`User "${user.publicId}" is not a collaborator`);
+  if (liveControl !== void 0) entry.liveControl = liveControl;
+  if (write2 !== void 0) entry.permission = write2 ? "write" : "read";
+  return answer(ctx, project);
+}
+function handleCollaborationDelete(ctx) {
+  const project = ownedProject(ctx, "remove");
+  const user = targetUser(ctx, "collaboratorId", "collaboratorUserId");
+  project.collaborators.splice(existingEntry(project, user, "removed"), 1);
+  return answer(ctx, project);
+}
+
+// src/sandbox/server.ts
+var ROUTES = /* @__PURE__ */ new Map([
+  [ENDPOINTS.authenticate, handleAuthenticate],
+  [ENDPOINTS.projectsRead, handleProjectsRead],
+  [ENDPOINTS.collaborationRead, handleCollaborationRead],
+  [ENDPOINTS.collaborationCreate, handleCollaborationCreate],
+  [ENDPOINTS.collaborationUpdate, handleCollaborationUpdate],
+  [ENDPOINTS.collaborationDelete, handleCollaborationDelete],
+  [ENDPOINTS.lockAcquire, handleLockAcquire]
+]);
+var API_PREFIX = "/api/v2";
+function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers
+  });
+  res.end(text);
+}
+function normalisePath(rawUrl) {
+  const url = new URL(rawUrl ?? "/", "http://sandbox.invalid");
+  const path = url.pathname.replace(/\/{2,}/g, "/").replace(/(.)\/$/, "$1");
+  return { path, query: url.searchParams };
+}
+async function startSandboxServer(options) {
+  const now = options.now ?? Date.now;
+  const seed = options.seed === void 0 ? void 0 : validateSeed(options.seed);
+  const store = await SandboxStore.open({
+    ...seed === void 0 ? {} : { seed },
+    ...options.statePath === void 0 ? {} : { statePath: options.statePath },
+    now
+  });
+  const stats = new RequestStats();
+  const faults = new FaultInjector(options);
+  const log = options.logger ?? (() => void 0);
+  const authFailureStatus = options.authFailureStatus ?? 401;
+  const lockTtlMs = (options.lockTtlSeconds ?? 300) * 1e3;
+  async function processApi(req, path, query) {
+    const method = req.method ?? "GET";
+    if (method !== "GET" && method !== "POST") {
+      return {
+        status: 405,
+        body: { success: false, errors: [`method ${method} not allowed: use POST or GET`] }
+      };
+    }
+    const endpoint2 = path.slice(API_PREFIX.length);
+    const handler2 = ROUTES.get(endpoint2);
+    if (handler2 === void 0) {
+      return { status: 404, body: { success: false, errors: [`unknown endpoint ${path}`] } };
+    }
+    let params;
+    try {
+      params = parseParams(query, await readBody(req), req.headers["content-type"]);
+    } catch (error2) {
+      if (error2 instanceof BodyError)
+        return { status: error2.status, body: { success: false, errors: [error2.message] } };
+      throw error2;
+    }
+    const auth2 = authenticate(req.headers, (uid) => store.userByUid(uid), now());
+    if (!auth2.ok) {
+      return {
+        status: authFailureStatus,
+        body: { success: false, errors: [auth2.message] },
+        headers: { "WWW-Authenticate": WWW_AUTHENTICATE }
+      };
+    }
+    const ctx = {
+      store,
+      caller: auth2.user,
+      params,
+      nowMs: now(),
+      strictLock: options.strictLock ?? false,
+      lockTtlMs
+    };
+    try {
+      const result = handler2(ctx);
+      if (result.changed) await store.persist();
+      return { status: 200, body: result.body, uid: auth2.user.uid };
+    } catch (error2) {
+      if (error2 instanceof AppError || error2 instanceof FieldError) {
+        return { status: 200, body: { success: false, errors: [error2.message] }, uid: auth2.user.uid };
+      }
+      throw error2;
+    }
+  }
+  async function serveApi(req, res, path, query) {
+    const started = Date.now();
+    const endpoint2 = ROUTES.has(path.slice(API_PREFIX.length)) ? path.slice(API_PREFIX.length) : "(unknown)";
+    const finish = (answer3) => {
+      const outcome = answer3 === "dropped" ? "dropped" : answer3.status;
+      stats.record(endpoint2, outcome);
+      const who = answer3 !== "dropped" && answer3.uid !== void 0 ? ` uid=${answer3.uid}` : "";
+      log(`${req.method ?? "?"} ${path} ${outcome} ${Date.now() - started}ms${who}`);
+    };
+    const drop = async () => {
+      if (faults.latencyMs > 0) await delay(faults.latencyMs);
+      finish("dropped");
+      req.socket.destroy();
+    };
+    const reply = async (answer3) => {
+      if (faults.latencyMs > 0) await delay(faults.latencyMs);
+      finish(answer3);
+      sendJson(res, answer3.status, answer3.body, answer3.headers);
+    };
+    const admitted = faults.admit(now());
+    if (!admitted.ok) {
+      req.resume();
+      const message = `Too many requests: the sandbox allows ${options.rateLimit ?? 0} per second; retry after ${admitted.retryAfterSeconds} s`;
+      await reply({
+        status: 429,
+        body: { success: false, errors: [message] },
+        headers: { "Retry-After": String(admitted.retryAfterSeconds) }
+      });
+      return;
+    }
+    const fault = faults.decide();
+    if (fault.kind !== "none" && fault.when === "before") {
+      req.resume();
+      if (fault.kind === "drop") await drop();
+      else await reply(faultAnswer(fault.status));
+      return;
+    }
+    const answer2 = await processApi(req, path, query);
+    if (fault.kind !== "none") {
+      if (fault.kind === "drop") await drop();
+      else await reply(faultAnswer(fault.status));
+      return;
+    }
+    await reply(answer2);
+  }
+  async function route(req, res, path, query) {
+    if (path.startsWith("/__sandbox/")) {
+      await handleAdmin(req, res, path, { store, stats, faults, now }, sendJson);
+    } else if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
+      await serveApi(req, res, path, query);
+    } else {
+      req.resume();
+      sendJson(res, 404, { success: false, errors: [`not found: the API lives under ${API_PREFIX}`] });
+    }
+  }
+  const server = createServer((req, res) => {
+    const { path, query } = normalisePath(req.url);
+    route(req, res, path, query).catch((error2) => {
+      log(`internal error on ${path}: ${error2 instanceof Error ? error2.message : String(error2)}`);
+      if (!res.headersSent) sendJson(res, 500, { success: false, errors: ["internal sandbox error"] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5e3;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise((resolve2, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve2();
+    });
+  });
+  const port = server.address().port;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    origin,
+    apiUrl: `${origin}${API_PREFIX}`,
+    port,
+    async close() {
+      const closed = new Promise((resolve2) => {
+        server.close(() => {
+          resolve2();
+        });
+      });
+      server.closeAllConnections();
+      await closed;
+      await store.persist();
+    }
+  };
+}
+function faultAnswer(status) {
+  const text = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" }[status];
+  return { status, body: { success: false, errors: [`${text} (sandbox fault injection)`] } };
+}
+
+// src/sandbox/embedded.ts
+function embeddedStatePath(cwd) {
+  return join4(cwd, ".qc-collab", "sandbox-state.json");
+}
+async function startEmbeddedSandbox(options) {
+  const seed = readSeedFile(defaultSeedPath(options.packageRoot ?? packageRoot()));
+  const statePath = embeddedStatePath(options.cwd);
+  const server = await startSandboxServer({ host: "127.0.0.1", port: 0, seed, statePath });
+  try {
+    const state = readSeedFile(statePath);
+    const demo = state.users[0];
+    if (demo === void 0) throw new Error(`${statePath} has no users`);
+    return {
+      apiUrl: server.apiUrl,
+      credentials: { userId: String(demo.uid), apiToken: demo.apiToken },
+      close: () => server.close()
+    };
+  } catch (error2) {
+    await server.close();
+    throw error2;
+  }
+}
+
+// src/adapters/connection.ts
+async function openConnection(options) {
+  const userAgent2 = `${TOOL_NAME}/${TOOL_VERSION}${options.via === void 0 ? "" : ` (${options.via})`}`;
+  const client = (apiUrl2, credentials2) => createQuantConnectClient({
+    apiUrl: apiUrl2,
+    credentials: credentials2,
+    timeoutMs: options.timeoutMs,
+    userAgent: userAgent2,
+    onRequest: options.onRequest
+  });
+  if (options.sandbox === true) {
+    const sandbox = await startEmbeddedSandbox({ cwd: options.cwd });
+    let closed = false;
+    return {
+      api: client(sandbox.apiUrl, sandbox.credentials),
+      identity: { uid: Number(sandbox.credentials.userId) },
+      apiUrl: sandbox.apiUrl,
+      sandbox: true,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await sandbox.close();
+      }
+    };
+  }
+  const apiUrl = resolveApiUrl(options.apiUrl, options.env);
+  const credentials = options.credentials ?? await resolveCredentials({ env: options.env, homeDir: homeDirectory(options.env) });
+  return {
+    api: client(apiUrl, credentials),
+    identity: { uid: Number(credentials.userId) },
+    apiUrl,
+    sandbox: false,
+    close: () => Promise.resolve()
+  };
+}
+function homeDirectory(env) {
+  return env["HOME"] ?? env["USERPROFILE"] ?? homedir();
+}
+
 // src/adapters/exit-codes.ts
 var EXIT = {
   ok: 0,
@@ -42959,35 +44119,32 @@ async function loadDesired(run) {
   }
   return result.value;
 }
-async function credentialsFor(run) {
+function credentialEnv(run) {
   if (run.inputs.userId !== void 0 && run.inputs.apiToken !== void 0) {
-    return resolveCredentials({
-      env: { QC_USER_ID: run.inputs.userId, QC_API_TOKEN: run.inputs.apiToken },
-      homeDir: homedir()
-    });
+    return { ...run.env, QC_USER_ID: run.inputs.userId, QC_API_TOKEN: run.inputs.apiToken };
   }
-  return resolveCredentials({ env: run.env, homeDir: run.env["HOME"] ?? homedir() });
+  return run.env;
 }
 async function makePlan(run, desired) {
-  const credentials = await credentialsFor(run);
-  const api = createQuantConnectClient({
-    apiUrl: resolveApiUrl(run.inputs.apiUrl, run.env),
-    credentials,
-    userAgent: `${TOOL_NAME}/${TOOL_VERSION} (github-action)`
+  const connection = await openConnection({
+    env: credentialEnv(run),
+    cwd: process.cwd(),
+    ...run.inputs.apiUrl === void 0 ? {} : { apiUrl: run.inputs.apiUrl },
+    via: "github-action"
   });
   const result = await planFromDesired({
     desired,
-    api,
-    identity: { uid: Number(credentials.userId) },
+    api: connection.api,
+    identity: connection.identity,
     now: run.now()
   });
-  return { ...result, api };
+  return { ...result, api: connection.api };
 }
 async function publishPlan(run, plan) {
   const changes = plan.summary.create + plan.summary.update + plan.summary.delete;
   const dir = run.env["RUNNER_TEMP"] ?? tmpdir();
-  const planFile = join2(dir, `qc-collab-plan-${run.env["GITHUB_RUN_ID"] ?? "local"}.json`);
-  await writeFile2(planFile, serializePlanFile(plan), "utf8");
+  const planFile = join5(dir, `qc-collab-plan-${run.env["GITHUB_RUN_ID"] ?? "local"}.json`);
+  await writeFile3(planFile, serializePlanFile(plan), "utf8");
   setOutput("has-changes", changes > 0 ? "true" : "false");
   setOutput("summary", JSON.stringify(plan.summary));
   setOutput("plan-file", planFile);
@@ -43041,7 +44198,7 @@ async function runApply(run, desired) {
     info("No changes: QuantConnect already matches the file.");
     return;
   }
-  const journalPath = join2(run.env["RUNNER_TEMP"] ?? tmpdir(), JOURNAL_FILE_NAME);
+  const journalPath = join5(run.env["RUNNER_TEMP"] ?? tmpdir(), JOURNAL_FILE_NAME);
   const journal = await openFileJournal(journalPath);
   let result;
   try {

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
@@ -13,14 +13,10 @@ import type { DesiredState } from "../model/desired-state.js";
 import { QcCollabError } from "../model/errors.js";
 import type { Plan } from "../model/plan.js";
 import { serializePlanFile } from "../plan/plan-file.js";
-import { createQuantConnectClient } from "../qc/client.js";
-import { resolveApiUrl, resolveCredentials } from "../qc/credentials.js";
-import type { Credentials } from "../qc/signing.js";
 import { renderDiagnosticsGithub } from "../report/diagnostics-github.js";
 import { summaryLine } from "../report/plan-common.js";
 import { renderPlanMarkdown } from "../report/plan-markdown.js";
 import { renderPlanText } from "../report/plan-text.js";
-import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import { renderApplySummaryMarkdown } from "./action/apply-summary.js";
 import { syncDriftIssue } from "./action/drift-issue.js";
 import { pullRequestOf, type PullRequestRef } from "./action/event.js";
@@ -28,6 +24,7 @@ import { createGitHubPort, type GitHubPort } from "./action/github-port.js";
 import { parseInputs, type ActionInputs } from "./action/inputs.js";
 import { failureMarkdown, failureMessage, writeJobSummary } from "./action/job-summary.js";
 import { PLAN_COMMENT_MARKER, upsertPlanComment } from "./action/pr-comment.js";
+import { openConnection } from "./connection.js";
 import { exitCodeFor, EXIT } from "./exit-codes.js";
 
 /** In RUNNER_TEMP; apply.yml uploads it as the `qc-collab-journal` artifact. */
@@ -86,31 +83,28 @@ async function loadDesired(run: RunContext): Promise<DesiredState> {
   return result.value;
 }
 
-async function credentialsFor(run: RunContext): Promise<Credentials> {
+// Inputs win over the step's env; left empty, QC_USER_ID / QC_API_TOKEN come from the env, as in the CLI.
+function credentialEnv(run: RunContext): NodeJS.ProcessEnv {
   if (run.inputs.userId !== undefined && run.inputs.apiToken !== undefined) {
-    return resolveCredentials({
-      env: { QC_USER_ID: run.inputs.userId, QC_API_TOKEN: run.inputs.apiToken },
-      homeDir: homedir(),
-    });
+    return { ...run.env, QC_USER_ID: run.inputs.userId, QC_API_TOKEN: run.inputs.apiToken };
   }
-  // Inputs left empty: QC_USER_ID / QC_API_TOKEN from the step's env, as the CLI reads them.
-  return resolveCredentials({ env: run.env, homeDir: run.env["HOME"] ?? homedir() });
+  return run.env;
 }
 
 async function makePlan(run: RunContext, desired: DesiredState) {
-  const credentials = await credentialsFor(run);
-  const api = createQuantConnectClient({
-    apiUrl: resolveApiUrl(run.inputs.apiUrl, run.env),
-    credentials,
-    userAgent: `${TOOL_NAME}/${TOOL_VERSION} (github-action)`,
+  const connection = await openConnection({
+    env: credentialEnv(run),
+    cwd: process.cwd(),
+    ...(run.inputs.apiUrl === undefined ? {} : { apiUrl: run.inputs.apiUrl }),
+    via: "github-action",
   });
   const result = await planFromDesired({
     desired,
-    api,
-    identity: { uid: Number(credentials.userId) },
+    api: connection.api,
+    identity: connection.identity,
     now: run.now(),
   });
-  return { ...result, api };
+  return { ...result, api: connection.api };
 }
 
 async function publishPlan(run: RunContext, plan: Plan): Promise<string> {

@@ -1,4 +1,4 @@
-import { homedir, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { DesiredState } from "./../model/desired-state.js";
 import { QcCollabError } from "../model/errors.js";
@@ -6,11 +6,6 @@ import { applyPlan } from "../apply/apply-plan.js";
 import { DEFAULT_JOURNAL_PATH, openFileJournal } from "../apply/journal.js";
 import { journalActor } from "../app/journal-identity.js";
 import { planFromDesired } from "../app/plan-from-desired.js";
-import type { ApiRequestEvent, QuantConnectApi } from "../qc/api.js";
-import { createQuantConnectClient } from "../qc/client.js";
-import { resolveApiUrl, resolveCredentials } from "../qc/credentials.js";
-import type { Credentials } from "../qc/signing.js";
-import { startEmbeddedSandbox } from "../sandbox/embedded.js";
 import { gitHead, gitPullFastForward } from "./daemon/git.js";
 import { startHealthServer, type HealthServer } from "./daemon/health-server.js";
 import { createReconcilerMetrics } from "./daemon/metrics.js";
@@ -19,6 +14,7 @@ import { exitCodeForOutcome } from "./daemon/run-record.js";
 import { createRunLoop } from "./daemon/run-loop.js";
 import { assertValidSchedule, startSchedule, type Schedule } from "./daemon/scheduler.js";
 import { gateApi } from "./daemon/shutdown-gate.js";
+import { openConnection } from "./connection.js";
 import { EXIT } from "./exit-codes.js";
 
 export interface ReconcileOptions {
@@ -58,32 +54,6 @@ function osUser(): string | undefined {
   }
 }
 
-interface Connection {
-  readonly api: QuantConnectApi;
-  readonly credentials: Credentials;
-  close(): Promise<void>;
-}
-
-async function connect(
-  options: ReconcileOptions,
-  io: DaemonIo,
-  onRequest: (event: ApiRequestEvent) => void,
-): Promise<Connection> {
-  if (options.sandbox) {
-    const sandbox = await startEmbeddedSandbox({ cwd: io.cwd });
-    const api = createQuantConnectClient({
-      apiUrl: sandbox.apiUrl,
-      credentials: sandbox.credentials,
-      onRequest,
-    });
-    return { api, credentials: sandbox.credentials, close: () => sandbox.close() };
-  }
-  const apiUrl = resolveApiUrl(options.apiUrl, io.env);
-  const credentials = await resolveCredentials({ env: io.env, homeDir: io.env["HOME"] ?? homedir() });
-  const api = createQuantConnectClient({ apiUrl, credentials, onRequest });
-  return { api, credentials, close: () => Promise.resolve() };
-}
-
 /**
  * `qc-collab reconcile`: the pull-based reconciler (DESIGN.md §8). Runs on a cron schedule (or
  * once), one run at a time, each logged as one JSON line; serves /healthz and /metrics; stops
@@ -103,11 +73,18 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
 
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const connection = await connect(options, io, (event) => {
-    metrics.recordApiRequest(event);
+  const connection = await openConnection({
+    env: io.env,
+    cwd: io.cwd,
+    sandbox: options.sandbox,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    onRequest: (event) => {
+      metrics.recordApiRequest(event);
+    },
+    via: "reconcile",
   });
   const api = gateApi(connection.api, isShuttingDown);
-  const identity = { uid: Number(connection.credentials.userId) };
+  const identity = connection.identity;
 
   const loop = createRunLoop({
     metrics,

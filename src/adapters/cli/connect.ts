@@ -1,14 +1,11 @@
-import { homedir } from "node:os";
 import { Option, type Command } from "commander";
-import type { Identity } from "../../model/live-state.js";
 import { QcCollabError } from "../../model/errors.js";
-import type { ApiRequestEvent, QuantConnectApi } from "../../qc/api.js";
-import { createQuantConnectClient } from "../../qc/client.js";
-import { resolveApiUrl, resolveCredentials } from "../../qc/credentials.js";
+import type { ApiRequestEvent } from "../../qc/api.js";
 import { ENDPOINTS } from "../../qc/wire-types.js";
-import { startEmbeddedSandbox } from "../../sandbox/embedded.js";
-import { TOOL_NAME, TOOL_VERSION } from "../../version.js";
+import { openConnection, type Connection } from "../connection.js";
 import type { CliContext } from "./context.js";
+
+export type { Connection } from "../connection.js";
 
 /** The options every command that talks to QuantConnect shares, as commander parses them. */
 export interface ConnectionFlags {
@@ -19,17 +16,6 @@ export interface ConnectionFlags {
 
 export interface ConnectOptions extends ConnectionFlags {
   readonly timeoutMs?: number;
-}
-
-export interface Connection {
-  readonly api: QuantConnectApi;
-  /** From the credentials; the self-lockout guard protects this user. */
-  readonly identity: Identity;
-  readonly apiUrl: string;
-  /** True when talking to the embedded emulator. */
-  readonly sandbox: boolean;
-  /** Stops the embedded sandbox, if one was started; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /** Adds `--sandbox`, `--api-url URL` and `--debug` to a command (plan, apply, import, lock, whoami). */
@@ -51,57 +37,19 @@ export function addConnectionOptions(command: Command): Command {
     );
 }
 
-/**
- * The one place a command gets its QuantConnect client: real credentials and API URL, or the
- * embedded sandbox with its demo user. The caller must `close()` the connection.
- */
+/** A command's connection: `--sandbox`, `--api-url` and `--debug` (one log line per request). */
 export async function connectToQuantConnect(ctx: CliContext, options: ConnectOptions): Promise<Connection> {
-  const onRequest = options.debug === true ? debugLogger(ctx) : undefined;
-  const userAgent = `${TOOL_NAME}/${TOOL_VERSION}`;
-  if (options.sandbox === true) {
-    if (options.apiUrl !== undefined) {
-      throw new QcCollabError("E_USAGE", "--sandbox and --api-url cannot be used together");
-    }
-    const sandbox = await startEmbeddedSandbox({ cwd: ctx.cwd });
-    let closed = false;
-    return {
-      api: createQuantConnectClient({
-        apiUrl: sandbox.apiUrl,
-        credentials: sandbox.credentials,
-        timeoutMs: options.timeoutMs,
-        userAgent,
-        onRequest,
-      }),
-      identity: { uid: Number(sandbox.credentials.userId) },
-      apiUrl: sandbox.apiUrl,
-      sandbox: true,
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await sandbox.close();
-      },
-    };
+  if (options.sandbox === true && options.apiUrl !== undefined) {
+    throw new QcCollabError("E_USAGE", "--sandbox and --api-url cannot be used together");
   }
-  const apiUrl = resolveApiUrl(options.apiUrl, ctx.env);
-  const credentials = await resolveCredentials({ env: ctx.env, homeDir: homeDirectory(ctx.env) });
-  return {
-    api: createQuantConnectClient({
-      apiUrl,
-      credentials,
-      timeoutMs: options.timeoutMs,
-      userAgent,
-      onRequest,
-    }),
-    identity: { uid: Number(credentials.userId) },
-    apiUrl,
-    sandbox: false,
-    close: () => Promise.resolve(),
-  };
-}
-
-// HOME from the injected env first, so tests (and users) can point at another lean login.
-function homeDirectory(env: NodeJS.ProcessEnv): string {
-  return env["HOME"] ?? env["USERPROFILE"] ?? homedir();
+  return openConnection({
+    env: ctx.env,
+    cwd: ctx.cwd,
+    sandbox: options.sandbox === true,
+    ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.debug === true ? { onRequest: debugLogger(ctx) } : {}),
+  });
 }
 
 /** One line per exchange; ApiRequestEvent holds no secrets by construction. */
