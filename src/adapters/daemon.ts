@@ -14,6 +14,7 @@ import { exitCodeForOutcome } from "./daemon/run-record.js";
 import { createRunLoop } from "./daemon/run-loop.js";
 import { assertValidSchedule, startSchedule, type Schedule } from "./daemon/scheduler.js";
 import { gateApi } from "./daemon/shutdown-gate.js";
+import type { ApiRequestEvent } from "../qc/api.js";
 import { openConnection } from "./connection.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -32,6 +33,8 @@ export interface ReconcileOptions {
   readonly maxDeletions?: number;
   /** With --apply: the JSON-lines journal (default .qc-collab/journal.jsonl, relative to cwd). */
   readonly journal?: string;
+  /** Also told about every API request (--debug); the metrics always are. */
+  readonly onRequest?: (event: ApiRequestEvent) => void;
 }
 
 export interface DaemonIo {
@@ -80,6 +83,7 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
     ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
     onRequest: (event) => {
       metrics.recordApiRequest(event);
+      options.onRequest?.(event);
     },
     via: "reconcile",
   });

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { runReconciler } from "../daemon.js";
+import { addConnectionOptions, formatRequestEvent } from "./connect.js";
 import type { CliContext } from "./context.js";
 import { DEFAULT_FILE, loadDesiredOrFail, parseCount } from "./plan-support.js";
 
@@ -15,6 +16,7 @@ interface ReconcileFlags {
   readonly apiUrl?: string;
   readonly maxDeletions?: number;
   readonly journal?: string;
+  readonly debug?: boolean;
 }
 
 function parsePort(value: string): number {
@@ -27,7 +29,7 @@ function parsePort(value: string): number {
 
 /** `qc-collab reconcile`: the cron reconciler (src/adapters/daemon.ts does the work). */
 export function registerReconcileCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command("reconcile")
     .description(
       "keep QuantConnect in line with the file: plan (or apply) on a cron schedule, one JSON log line per run",
@@ -56,35 +58,33 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       parsePort,
     )
     .option("--health-host <host>", "address for --health-port (default 127.0.0.1; 0.0.0.0 in a container)")
-    .option("--git-pull", "run `git pull --ff-only` in the file's directory before each run")
-    .addOption(new Option("--sandbox", "use the built-in QuantConnect emulator").conflicts("apiUrl"))
-    .option(
-      "--api-url <url>",
-      "QuantConnect API root (default: QC_API_URL or https://www.quantconnect.com/api/v2)",
-    )
-    .action(async (flags: ReconcileFlags) => {
-      ctx.exitCode = await runReconciler(
-        {
-          file: flags.file,
-          ...(flags.schedule === undefined ? {} : { schedule: flags.schedule }),
-          once: flags.once === true,
-          apply: flags.apply === true,
-          ...(flags.healthPort === undefined ? {} : { healthPort: flags.healthPort }),
-          ...(flags.healthHost === undefined ? {} : { healthHost: flags.healthHost }),
-          gitPull: flags.gitPull === true,
-          sandbox: flags.sandbox === true,
-          ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
-          ...(flags.maxDeletions === undefined ? {} : { maxDeletions: flags.maxDeletions }),
-          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
-        },
-        {
-          stdout: ctx.stdout,
-          env: ctx.env,
-          cwd: ctx.cwd,
-          // Diagnostics of an invalid file go to stderr as text; stdout carries only JSON lines.
-          loadDesired: (file) => loadDesiredOrFail(ctx, file),
-          signals: process,
-        },
-      );
-    });
+    .option("--git-pull", "run `git pull --ff-only` in the file's directory before each run");
+  addConnectionOptions(command).action(async (flags: ReconcileFlags) => {
+    ctx.exitCode = await runReconciler(
+      {
+        file: flags.file,
+        ...(flags.schedule === undefined ? {} : { schedule: flags.schedule }),
+        once: flags.once === true,
+        apply: flags.apply === true,
+        ...(flags.healthPort === undefined ? {} : { healthPort: flags.healthPort }),
+        ...(flags.healthHost === undefined ? {} : { healthHost: flags.healthHost }),
+        gitPull: flags.gitPull === true,
+        sandbox: flags.sandbox === true,
+        ...(flags.apiUrl === undefined ? {} : { apiUrl: flags.apiUrl }),
+        ...(flags.maxDeletions === undefined ? {} : { maxDeletions: flags.maxDeletions }),
+        ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+        ...(flags.debug === true
+          ? { onRequest: (event) => ctx.stderr.write(`${formatRequestEvent(event)}\n`) }
+          : {}),
+      },
+      {
+        stdout: ctx.stdout,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        // Diagnostics of an invalid file go to stderr as text; stdout carries only JSON lines.
+        loadDesired: (file) => loadDesiredOrFail(ctx, file),
+        signals: process,
+      },
+    );
+  });
 }
