@@ -2,7 +2,7 @@ import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import schema from "../../schemas/collaborators.schema.json" with { type: "json" };
 import type { Diagnostic } from "../model/diagnostic.js";
 import { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { errorAt } from "./make-diagnostic.js";
 import type { PathSegment, PositionIndex } from "./position-index.js";
 

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { DEFAULT_SETTINGS } from "../model/desired-state.js";
 import { addDays, isCalendarDate } from "./calendar-date.js";
 import { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { errorAt, warningAt } from "./make-diagnostic.js";
 import type { PositionIndex } from "./position-index.js";
 

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { QcCollabError } from "../model/errors.js";
 import type { ProjectSummary } from "../model/live-state.js";
 import { formatLocation } from "../model/source-location.js";
-import { closestName } from "./closest-name.js";
+import { closestMatch } from "../util/did-you-mean.js";
 
 export interface ResolvedProject {
   readonly desired: DesiredProject;
@@ -114,7 +114,7 @@ function nameError(
       location,
     };
   }
-  const suggestion = closestName(
+  const suggestion = closestMatch(
     name,
     listed.map((p) => p.name),
   );

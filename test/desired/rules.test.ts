@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DIAGNOSTIC_CODES } from "../../src/desired/diagnostic-codes.js";
 import { parseDesiredState } from "../../src/desired/parse-desired-state.js";
-import { closestMatch, editDistance } from "../../src/desired/did-you-mean.js";
+import { closestMatch, editDistance } from "../../src/util/did-you-mean.js";
 
 const NOW = new Date("2026-06-01T08:00:00Z");
 const parse = (text: string) => parseDesiredState(text, "c.yaml", { now: NOW });

@@ -1,3 +1,5 @@
+// Shared by every layer (it imports nothing): the "did you mean" of keys, team and project names.
+
 /**
  * Edit distance with adjacent transpositions (optimal string alignment), so that the commonest
  * typo, two swapped letters ("wirte"), costs 1. The candidate lists here are a handful of words.
