@@ -40003,34 +40003,41 @@ function buildPlan(input) {
   };
 }
 
-// src/plan/closest-name.ts
-function distance(a, b) {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+// src/util/did-you-mean.ts
+function editDistance(a, b) {
+  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row2 = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const above = rows[i - 1] ?? [];
+      let best = Math.min((above[j] ?? 0) + 1, (row2[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      }
+      row2.push(best);
     }
-    previous = current;
+    rows.push(row2);
   }
-  return previous[y.length] ?? 0;
+  return rows[a.length]?.[b.length] ?? 0;
 }
-function closestName(name, candidates) {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+function closestMatch(word, candidates) {
+  const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
   let best;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const d = distance(name, candidate);
-    if (d <= limit && d < bestDistance) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
       best = candidate;
-      bestDistance = d;
+      bestDistance = distance;
     }
   }
-  return best;
+  return bestDistance <= limit ? best : void 0;
+}
+function didYouMean(word, candidates) {
+  const match = closestMatch(word, candidates);
+  return match === void 0 ? "" : `; did you mean '${match}'?`;
 }
 
 // src/plan/resolve-projects.ts
@@ -40107,7 +40114,7 @@ function nameError(name, matches, listed, location) {
       location
     };
   }
-  const suggestion = closestName(
+  const suggestion = closestMatch(
     name,
     listed.map((p) => p.name)
   );
@@ -40834,43 +40841,6 @@ function isEmptyScalar(node) {
 function offsetOf(node, fallback = 0) {
   const range = node?.range;
   return range?.[0] ?? fallback;
-}
-
-// src/desired/did-you-mean.ts
-function editDistance(a, b) {
-  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
-  for (let i = 1; i <= a.length; i++) {
-    const row2 = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const above = rows[i - 1] ?? [];
-      let best = Math.min((above[j] ?? 0) + 1, (row2[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-      }
-      row2.push(best);
-    }
-    rows.push(row2);
-  }
-  return rows[a.length]?.[b.length] ?? 0;
-}
-function closestMatch(word, candidates) {
-  const lower = word.toLowerCase();
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance2 = editDistance(lower, candidate.toLowerCase());
-    if (distance2 < bestDistance) {
-      best = candidate;
-      bestDistance = distance2;
-    }
-  }
-  return bestDistance <= limit ? best : void 0;
-}
-function didYouMean(word, candidates) {
-  const match = closestMatch(word, candidates);
-  return match === void 0 ? "" : `; did you mean '${match}'?`;
 }
 
 // src/desired/semantic-rules.ts
