@@ -42074,6 +42074,8 @@ var AttemptFailure = class extends Error {
   retryAfterMs;
   /** The server may have acted on the request (timeout, 5xx, dropped connection after sending). */
   outcomeUnknown;
+  /** Rate limited (429): the server is fine, just busy; the wait does not use up an attempt. */
+  rateLimited;
   constructor(error2, options) {
     super(error2.message);
     this.name = "AttemptFailure";
@@ -42081,6 +42083,7 @@ var AttemptFailure = class extends Error {
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
     this.outcomeUnknown = options.outcomeUnknown;
+    this.rateLimited = options.rateLimited ?? false;
   }
 };
 function describeSite(site) {
@@ -42441,8 +42444,11 @@ async function retryWithPolicy(run) {
       minTimeout: 0,
       factor: 1,
       randomize: false,
-      shouldRetry: async ({ error: error2, attemptNumber }) => {
-        const delayMs = nextDelayMs(run.classify(error2), attemptNumber, now() - start, policy, random);
+      shouldConsumeRetry: ({ error: error2 }) => run.classify(error2).consumesAttempt !== false,
+      shouldRetry: async ({ error: error2, attemptNumber, retriesConsumed }) => {
+        const verdict = run.classify(error2);
+        const counted = retriesConsumed + (verdict.consumesAttempt === false ? 0 : 1);
+        const delayMs = nextDelayMs(verdict, Math.max(1, counted), now() - start, policy, random);
         if (delayMs === void 0) return false;
         run.onRetry?.({ attempt: attemptNumber, delayMs, error: error2 });
         await sleep(delayMs);
@@ -42660,7 +42666,8 @@ function createQuantConnectClient(options) {
       throw new AttemptFailure(httpStatusError(site, status, statusText, text, token), {
         retryable: true,
         retryAfterMs: parseRetryAfter(retryAfter, now()),
-        outcomeUnknown: false
+        outcomeUnknown: false,
+        rateLimited: true
       });
     }
     if (status >= 500) {
@@ -42708,7 +42715,11 @@ function createQuantConnectClient(options) {
           attempts = context3.attempt;
           return operation(context3);
         },
-        classify: (error2) => error2 instanceof AttemptFailure ? { retryable: error2.retryable, retryAfterMs: error2.retryAfterMs } : { retryable: false },
+        classify: (error2) => error2 instanceof AttemptFailure ? {
+          retryable: error2.retryable,
+          retryAfterMs: error2.retryAfterMs,
+          consumesAttempt: !error2.rateLimited
+        } : { retryable: false },
         policy: options.retry,
         environment
       });

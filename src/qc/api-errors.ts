@@ -13,10 +13,17 @@ export class AttemptFailure extends Error {
   readonly retryAfterMs: number | undefined;
   /** The server may have acted on the request (timeout, 5xx, dropped connection after sending). */
   readonly outcomeUnknown: boolean;
+  /** Rate limited (429): the server is fine, just busy; the wait does not use up an attempt. */
+  readonly rateLimited: boolean;
 
   constructor(
     error: QcCollabError,
-    options: { retryable: boolean; retryAfterMs?: number | undefined; outcomeUnknown: boolean },
+    options: {
+      retryable: boolean;
+      retryAfterMs?: number | undefined;
+      outcomeUnknown: boolean;
+      rateLimited?: boolean;
+    },
   ) {
     super(error.message);
     this.name = "AttemptFailure";
@@ -24,6 +31,7 @@ export class AttemptFailure extends Error {
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
     this.outcomeUnknown = options.outcomeUnknown;
+    this.rateLimited = options.rateLimited ?? false;
   }
 }
 

@@ -151,6 +151,7 @@ export function createQuantConnectClient(options: ClientOptions): QuantConnectAp
         retryable: true,
         retryAfterMs: parseRetryAfter(retryAfter, now()),
         outcomeUnknown: false,
+        rateLimited: true,
       });
     }
     if (status >= 500) {
@@ -207,7 +208,11 @@ export function createQuantConnectClient(options: ClientOptions): QuantConnectAp
         },
         classify: (error) =>
           error instanceof AttemptFailure
-            ? { retryable: error.retryable, retryAfterMs: error.retryAfterMs }
+            ? {
+                retryable: error.retryable,
+                retryAfterMs: error.retryAfterMs,
+                consumesAttempt: !error.rateLimited,
+              }
             : { retryable: false },
         policy: options.retry,
         environment,

@@ -41,6 +41,11 @@ export interface FailureVerdict {
   readonly retryable: boolean;
   /** A wait the server asked for (429 Retry-After); replaces the backoff. */
   readonly retryAfterMs?: number | undefined;
+  /**
+   * False when the answer proves the server is healthy but busy (429): a busy API must not make a
+   * request give up after a handful of polite waits. Such failures are bounded by maxTotalMs only.
+   */
+  readonly consumesAttempt?: boolean | undefined;
 }
 
 export interface RetryNotice {
@@ -105,7 +110,10 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Math.max(0, date - nowMs);
 }
 
-/** The wait before the next attempt, or undefined when the policy says stop. */
+/**
+ * The wait before the next attempt, or undefined when the policy says stop. `failedAttempt` counts
+ * the failures that use up attempts (1 after the first such failure).
+ */
 export function nextDelayMs(
   verdict: FailureVerdict,
   failedAttempt: number,
@@ -135,8 +143,12 @@ export async function retryWithPolicy<T>(run: RetryRun<T>): Promise<T> {
       minTimeout: 0,
       factor: 1,
       randomize: false,
-      shouldRetry: async ({ error, attemptNumber }) => {
-        const delayMs = nextDelayMs(run.classify(error), attemptNumber, now() - start, policy, random);
+      shouldConsumeRetry: ({ error }) => run.classify(error).consumesAttempt !== false,
+      shouldRetry: async ({ error, attemptNumber, retriesConsumed }) => {
+        const verdict = run.classify(error);
+        // retriesConsumed counts earlier failures only; this one adds itself if it consumes.
+        const counted = retriesConsumed + (verdict.consumesAttempt === false ? 0 : 1);
+        const delayMs = nextDelayMs(verdict, Math.max(1, counted), now() - start, policy, random);
         if (delayMs === undefined) return false;
         run.onRetry?.({ attempt: attemptNumber, delayMs, error });
         await sleep(delayMs);

@@ -211,6 +211,27 @@ describe("retry policy in the client", () => {
     expect(three.transport.requests).toHaveLength(3);
   });
 
+  it("does not count 429 against maxAttempts: a busy API is waited out, bounded by the total-time cap", async () => {
+    const rateLimited: Step = () => status(429, { "retry-after": "1" });
+    const busy = client([...Array.from({ length: 10 }, () => rateLimited), ok()]);
+    await busy.api.authenticate();
+    expect(busy.transport.requests).toHaveLength(11);
+
+    // Waits of 10 s under a 60 s budget: six waits fit, the seventh failure gives up.
+    const forever = client([() => status(429, { "retry-after": "10" })], { retry: { maxTotalMs: 60_000 } });
+    const error = await failure(forever.api.authenticate());
+    expect(error.message).toContain("HTTP 429");
+    expect(forever.transport.requests).toHaveLength(7);
+
+    // 5xx answers still use up attempts when 429s are mixed in: three 503s end it, the 429s are free.
+    const fail503: Step = () => status(503);
+    const mixed = client([rateLimited, fail503, rateLimited, fail503, fail503], {
+      retry: { maxAttempts: 3 },
+    });
+    await failure(mixed.api.authenticate());
+    expect(mixed.transport.requests).toHaveLength(5);
+  });
+
   it("honours Retry-After in seconds and as an HTTP date, and caps it", async () => {
     const seconds = client([() => status(429, { "retry-after": "7" }), ok()]);
     await seconds.api.authenticate();
