@@ -39960,7 +39960,11 @@ function lastExpiring(contributions, expiredOn) {
   return last === void 0 ? "" : contributionSource(last);
 }
 function citation(decidedBy) {
-  return decidedBy.reason === void 0 ? { source: decidedBy.source } : { source: decidedBy.source, reason: decidedBy.reason };
+  return {
+    source: decidedBy.source,
+    ...decidedBy.reason === void 0 ? {} : { reason: decidedBy.reason },
+    ...decidedBy.expires === void 0 ? {} : { expires: decidedBy.expires }
+  };
 }
 function warnExpiringSoon(ctx, sources, user, projectName, projectId, warnDays) {
   for (const s of sources) {
@@ -41548,8 +41552,13 @@ function perPerson(plan) {
   }
   return [...byUser3.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0).map((user) => ({ user, changes: byUser3.get(user) ?? [] }));
 }
+function expiryNote(change) {
+  return change.expires === void 0 ? void 0 : `until ${change.expires}`;
+}
 function describePersonChange(item) {
-  return `${ACTION_SYMBOL[item.change.action]} ${describeChangeAccess(item.change)} in ${item.project.name}`;
+  const text = `${ACTION_SYMBOL[item.change.action]} ${describeChangeAccess(item.change)} in ${item.project.name}`;
+  const until = expiryNote(item.change);
+  return until === void 0 ? text : `${text} ${until}`;
 }
 
 // src/report/plan-markdown.ts
@@ -41580,6 +41589,7 @@ function noteCell(change) {
   const notes = [
     change.escalation ? "**▲ escalation**" : void 0,
     change.selfLockout ? "**✖ self-lockout** (apply refuses)" : void 0,
+    change.expires === void 0 ? void 0 : `⏳ until ${escapeMarkdown(change.expires)}`,
     change.reason === void 0 ? void 0 : `“${escapeMarkdown(change.reason)}”`
   ].filter((n) => n !== void 0);
   return notes.join("<br>");
@@ -41770,8 +41780,10 @@ function changeLine(change, widths, palette) {
   const symbol = palette.action[change.action](ACTION_SYMBOL[change.action]);
   const user = change.user.padEnd(widths.user);
   const access3 = describeChangeAccess(change).padEnd(widths.access);
+  const until = expiryNote(change);
   const marks = [
     palette.dim(`(${change.source})`),
+    until === void 0 ? void 0 : palette.warning(until),
     change.reason === void 0 ? void 0 : palette.dim(`"${change.reason}"`),
     change.escalation ? palette.escalation(ESCALATION_MARK) : void 0,
     change.selfLockout ? palette.danger(SELF_LOCKOUT_MARK) : void 0

@@ -16,6 +16,11 @@ export interface Change {
   readonly source: string;
   /** Free-text reason from the file (`reason:`), shown in the plan. */
   readonly reason?: string;
+  /**
+   * Creates and updates only: the last day (`YYYY-MM-DD`) of the declaration that decides the
+   * access, when it expires, so a reviewer sees that the grant is temporary.
+   */
+  readonly expires?: string;
   /** The change grants more than before: read→write, liveControl granted, or a new user with write. */
   readonly escalation: boolean;
   /** The change removes or downgrades the authenticated user: apply refuses it (exit 4). */

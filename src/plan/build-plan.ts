@@ -186,10 +186,13 @@ function lastExpiring(contributions: DesiredGrant["contributions"], expiredOn: s
   return last === undefined ? "" : contributionSource(last);
 }
 
-function citation(decidedBy: EffectiveSource): { source: string; reason?: string } {
-  return decidedBy.reason === undefined
-    ? { source: decidedBy.source }
-    : { source: decidedBy.source, reason: decidedBy.reason };
+/** What a create or update cites from its deciding declaration: the line, the reason, the expiry. */
+function citation(decidedBy: EffectiveSource): { source: string; reason?: string; expires?: string } {
+  return {
+    source: decidedBy.source,
+    ...(decidedBy.reason === undefined ? {} : { reason: decidedBy.reason }),
+    ...(decidedBy.expires === undefined ? {} : { expires: decidedBy.expires }),
+  };
 }
 
 function warnExpiringSoon(

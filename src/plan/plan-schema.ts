@@ -21,6 +21,8 @@ const change = {
     after: { anyOf: [access, { type: "null" }] },
     source: { type: "string" },
     reason: { type: "string" },
+    // Optional, added within formatVersion 1: the deciding declaration's last day.
+    expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
     escalation: { type: "boolean" },
     selfLockout: { type: "boolean" },
   },

@@ -79,7 +79,17 @@ export function perPerson(plan: Plan): PersonView[] {
     .map((user) => ({ user, changes: byUser.get(user) ?? [] }));
 }
 
-/** `+ write in Stat Arb Pairs`, `~ read → write in Momentum Alpha`, `- write in Stat Arb Pairs`. */
+/** `until 2027-03-31`: a temporary grant, said next to the change so a reviewer cannot miss it. */
+export function expiryNote(change: Change): string | undefined {
+  return change.expires === undefined ? undefined : `until ${change.expires}`;
+}
+
+/**
+ * `+ write in Stat Arb Pairs`, `~ read → write in Momentum Alpha`, `- write in Stat Arb Pairs`,
+ * `+ read in Momentum Alpha until 2027-03-31`.
+ */
 export function describePersonChange(item: PersonChange): string {
-  return `${ACTION_SYMBOL[item.change.action]} ${describeChangeAccess(item.change)} in ${item.project.name}`;
+  const text = `${ACTION_SYMBOL[item.change.action]} ${describeChangeAccess(item.change)} in ${item.project.name}`;
+  const until = expiryNote(item.change);
+  return until === undefined ? text : `${text} ${until}`;
 }

@@ -13,6 +13,7 @@ function change(c: Change): Change {
     after: access(c.after),
     source: c.source,
     ...(c.reason === undefined ? {} : { reason: c.reason }),
+    ...(c.expires === undefined ? {} : { expires: c.expires }),
     escalation: c.escalation,
     selfLockout: c.selfLockout,
   };

@@ -55,6 +55,7 @@ function noteCell(change: Change): string {
   const notes = [
     change.escalation ? "**▲ escalation**" : undefined,
     change.selfLockout ? "**✖ self-lockout** (apply refuses)" : undefined,
+    change.expires === undefined ? undefined : `⏳ until ${escapeMarkdown(change.expires)}`,
     change.reason === undefined ? undefined : `“${escapeMarkdown(change.reason)}”`,
   ].filter((n) => n !== undefined);
   return notes.join("<br>");

@@ -3,6 +3,7 @@ import {
   ACTION_SYMBOL,
   describeChangeAccess,
   describePersonChange,
+  expiryNote,
   formatAccess,
   perPerson,
   selfLockoutNotice,
@@ -50,8 +51,10 @@ function changeLine(change: Change, widths: { user: number; access: number }, pa
   const symbol = palette.action[change.action](ACTION_SYMBOL[change.action]);
   const user = change.user.padEnd(widths.user);
   const access = describeChangeAccess(change).padEnd(widths.access);
+  const until = expiryNote(change);
   const marks = [
     palette.dim(`(${change.source})`),
+    until === undefined ? undefined : palette.warning(until),
     change.reason === undefined ? undefined : palette.dim(`"${change.reason}"`),
     change.escalation ? palette.escalation(ESCALATION_MARK) : undefined,
     change.selfLockout ? palette.danger(SELF_LOCKOUT_MARK) : undefined,

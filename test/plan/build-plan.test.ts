@@ -301,6 +301,22 @@ describe("buildPlan rules", () => {
       expect(plan.warnings[2]?.message).toContain("via team t");
       expect(plan.warnings[2]?.message).toContain("1 day left");
     });
+    it("a create or update carries the expiry of the declaration that decides it", () => {
+      const p = project(5, [
+        grant("temp", direct(2, READ, { expires: "2027-06-30" })),
+        grant("up", viaTeam("a", 8, READ), viaTeam("b", 9, WRITE, { expires: "2027-05-01" })),
+        grant("forever", viaTeam("a", 8, WRITE), viaTeam("b", 9, READ, { expires: "2027-05-01" })),
+        grant("gone", direct(4, READ, { expires: "2027-03-01" })),
+      ]);
+      const plan = planOne(p, [OWNER, live("up", READ), live("gone", READ)]);
+      expect(changesOf(plan).map((c) => [c.action, c.user, c.expires])).toEqual([
+        ["create", "forever", undefined],
+        ["create", "temp", "2027-06-30"],
+        ["update", "up", "2027-05-01"],
+        ["delete", "gone", undefined],
+      ]);
+      expect(changesOf(plan).find((c) => c.user === "forever")).not.toHaveProperty("expires");
+    });
     it("an expired direct entry falls back to the team access (update, cites the team line)", () => {
       const p = project(5, [grant("u", direct(3, WRITE, { expires: "2027-01-01" }), viaTeam("t", 9, READ))]);
       const plan = planOne(p, [OWNER, live("u", WRITE)]);

@@ -64,6 +64,16 @@ describe("plan file", () => {
     );
   });
 
+  it("keeps a change's expiry, and refuses one that is not a YYYY-MM-DD date", () => {
+    const gina = parsePlanFile(text, "p.json").projects[0]?.changes.find((c) => c.user === "gina_quant");
+    expect(gina?.expires).toBe("2027-03-31");
+    const badDate = text.replace('"expires": "2027-03-31"', '"expires": "31/03/2027"');
+    expect(badDate).not.toBe(text);
+    const { checksum: _old, ...content } = JSON.parse(badDate) as typeof plan & { checksum: string };
+    const resealed = serializePlanFile(content);
+    expect(planFileError(resealed)).toContain("/projects/0/changes/1/expires");
+  });
+
   it("refuses a wrong shape even with a matching checksum", () => {
     const broken = { ...plan, projects: [{ projectId: "x" }] };
     const withChecksum = serializePlanFile(broken as unknown as typeof plan);

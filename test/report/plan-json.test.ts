@@ -39,6 +39,25 @@ describe("renderPlanJson", () => {
     ]);
   });
 
+  it("keeps a change's expiry after its reason, and leaves it out when there is none", () => {
+    const parsed = JSON.parse(renderPlanJson(demoPlan())) as Plan;
+    const changes = parsed.projects[0]?.changes ?? [];
+    const gina = changes.find((c) => c.user === "gina_quant");
+    expect(Object.keys(gina ?? {})).toEqual([
+      "action",
+      "user",
+      "before",
+      "after",
+      "source",
+      "reason",
+      "expires",
+      "escalation",
+      "selfLockout",
+    ]);
+    expect(gina?.expires).toBe("2027-03-31");
+    expect(changes.find((c) => c.user === "farid_ml")).not.toHaveProperty("expires");
+  });
+
   it("drops anything outside the contract", () => {
     const plan = { ...demoPlan(), secret: "token" } as Plan;
     expect(renderPlanJson(plan)).not.toContain("token");

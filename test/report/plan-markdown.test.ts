@@ -56,6 +56,14 @@ describe("renderPlanMarkdown", () => {
     expect(md).toContain("| ➕ add | `farid_ml` | write | `collaborators.yaml:26` | **▲ escalation** |");
   });
 
+  it("shows a temporary grant's last day in the table and in who gains what", () => {
+    const md = renderPlanMarkdown(demoPlan());
+    expect(md).toContain(
+      "| ➕ add | `gina_quant` | read | `collaborators.yaml:35` | ⏳ until 2027-03-31<br>“reviews signals before the Q1 launch” |",
+    );
+    expect(md).toContain("| `gina_quant` | + read in Momentum Alpha until 2027-03-31 |");
+  });
+
   it("escapes names and reasons that could break the table or inject HTML", () => {
     const plan = demoPlan();
     const [first, ...rest] = plan.projects;

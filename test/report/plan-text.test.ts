@@ -32,6 +32,15 @@ describe("renderPlanText", () => {
     expect(text).toMatch(/- leo_contractor +write +\(not declared, prune on\)/);
   });
 
+  it("says until when a temporary grant lasts, on the change and in the per-person view", () => {
+    const text = renderPlanText(demoPlan(), { color: false });
+    expect(text).toMatch(
+      /\+ gina_quant +read +\(collaborators\.yaml:35\) +until 2027-03-31 +"reviews signals before the Q1 launch"/,
+    );
+    expect(text).toMatch(/gina_quant +\+ read in Momentum Alpha until 2027-03-31\n/);
+    expect(text).not.toMatch(/farid_ml .*until/);
+  });
+
   it("marks self-lockout and says apply will refuse", () => {
     const text = renderPlanText(edgePlan(), { color: false });
     expect(text).toMatch(/- mara_lindqvist .*✖ self-lockout/);
