@@ -1,6 +1,8 @@
 import type { ApplyResult } from "../model/apply-result.js";
 import { QcCollabError } from "../model/errors.js";
+import type { LiveCollaborator } from "../model/live-state.js";
 import type { Plan } from "../model/plan.js";
+import type { QuantConnectApi } from "../qc/api.js";
 import { applyPlan, type ApplyOptions } from "../apply/apply-plan.js";
 import { assertGuards } from "../apply/guards.js";
 import { projectLabel } from "../apply/project-label.js";
@@ -8,16 +10,17 @@ import { findStaleProjects } from "../plan/plan-file.js";
 import { DEFAULT_READ_CONCURRENCY, readLiveState } from "./read-live-state.js";
 
 /**
- * Applies a saved plan exactly as reviewed (DESIGN.md §4): guards first, then one read of every
- * project in it; if any project's collaborators moved since the plan was made, the whole plan is
- * refused (E_STALE_PLAN) and nothing is written.
+ * The staleness check of a saved plan (DESIGN.md §4): one read of every project in it; if any
+ * project's collaborators moved since the plan was made, E_STALE_PLAN names them. Returns the lists
+ * it read, which are the ones apply must verify against: a caller that asks for approval in
+ * between checks first (nobody approves a plan that is then refused) and reuses these reads.
  */
-export async function applySavedPlan(
+export async function readFreshPlanState(
   plan: Plan,
-  options: Omit<ApplyOptions, "live"> & { readonly readConcurrency?: number },
-): Promise<ApplyResult> {
-  assertGuards(plan, { maxDeletions: options.maxDeletions ?? plan.settings.maxDeletions });
-  const current = await readLiveState(options.api, plan.projects, {
+  api: QuantConnectApi,
+  options: { readonly readConcurrency?: number } = {},
+): Promise<ReadonlyMap<number, readonly LiveCollaborator[]>> {
+  const current = await readLiveState(api, plan.projects, {
     concurrency: options.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
   });
   const stale = findStaleProjects(plan, current);
@@ -31,5 +34,18 @@ export async function applySavedPlan(
       },
     );
   }
-  return applyPlan(plan, { ...options, live: current });
+  return current;
+}
+
+/**
+ * Applies a saved plan exactly as reviewed (DESIGN.md §4): guards first, then the staleness check
+ * (readFreshPlanState); nothing is written when either refuses.
+ */
+export async function applySavedPlan(
+  plan: Plan,
+  options: Omit<ApplyOptions, "live"> & { readonly readConcurrency?: number },
+): Promise<ApplyResult> {
+  assertGuards(plan, { maxDeletions: options.maxDeletions ?? plan.settings.maxDeletions });
+  const live = await readFreshPlanState(plan, options.api, options);
+  return applyPlan(plan, { ...options, live });
 }

@@ -33,7 +33,13 @@ interface Run {
 
 async function run(
   args: string[],
-  options: { tty: boolean; answer?: string; env?: Record<string, string> },
+  options: {
+    tty: boolean;
+    answer?: string;
+    env?: Record<string, string>;
+    /** Runs when the prompt is shown, before the answer is typed. */
+    onPrompt?: () => Promise<void>;
+  },
 ): Promise<Run> {
   const stdout = Object.assign(new PassThrough(), { isTTY: false });
   const stderr = Object.assign(new PassThrough(), { isTTY: options.tty });
@@ -44,7 +50,10 @@ async function run(
   stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
   // The answer arrives once the prompt is shown, as a person would type it.
   stderr.on("data", (chunk: string) => {
-    if (chunk.includes("Enter a value") && options.answer !== undefined) stdin.write(`${options.answer}\n`);
+    if (chunk.includes("Enter a value") && options.answer !== undefined) {
+      const answer = options.answer;
+      void (options.onPrompt?.() ?? Promise.resolve()).then(() => stdin.write(`${answer}\n`));
+    }
   });
   const io: CliIo = {
     stdout,
@@ -120,5 +129,58 @@ describe("apply on a terminal", () => {
     const state = (await res.json()) as { locks: { projectId: number; codeSourceId: string }[] };
     expect(state.locks.map((l) => l.codeSourceId)).toContain("ci-bot");
     expect(state.locks.map((l) => l.projectId)).not.toContain(21436591);
+  });
+});
+
+async function callsTo(endpoint: string): Promise<number> {
+  const res = await fetch(`${sandbox.origin}/__sandbox/stats`);
+  const stats = (await res.json()) as { byEndpoint: Record<string, Record<string, number>> };
+  return Object.values(stats.byEndpoint[endpoint] ?? {}).reduce((a, b) => a + b, 0);
+}
+
+async function writes(): Promise<number> {
+  const counts = await Promise.all(
+    ["create", "update", "delete"].map((w) => callsTo(`/projects/collaboration/${w}`)),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+describe("apply PLANFILE on a terminal", () => {
+  it("refuses a stale plan before asking: nobody approves a plan that is then refused", async () => {
+    expect((await run(["plan", "--out", "p.json"], { tty: false })).code).toBe(0);
+    // Somebody changes Stat Arb Pairs between the review and the apply.
+    await writeFile(
+      join(dir, "other.yaml"),
+      "version: 1\nprojects:\n  - id: 21436589\n    collaborators:\n      - user: jun_intern\n",
+    );
+    expect((await run(["apply", "-f", "other.yaml", "--auto-approve"], { tty: false })).code).toBe(0);
+    const writesBefore = await writes();
+    const result = await run(["apply", "p.json"], { tty: true, answer: "yes" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("E_STALE_PLAN");
+    expect(result.stderr).toContain('"Stat Arb Pairs" (#21436589)');
+    expect(result.stderr).not.toContain("Enter a value");
+    expect(await writes()).toBe(writesBefore);
+  });
+
+  it("reads every project once, before the prompt, and applies against those reads", async () => {
+    expect((await run(["plan", "--out", "p.json"], { tty: false })).code).toBe(0);
+    const plan = JSON.parse(await readFile(join(dir, "p.json"), "utf8")) as { projects: unknown[] };
+    const read = "/projects/collaboration/read";
+    const readsBefore = await callsTo(read);
+    const atPrompt = { reads: -1, writes: -1 };
+    const result = await run(["apply", "p.json"], {
+      tty: true,
+      answer: "yes",
+      onPrompt: async () => {
+        atPrompt.reads = (await callsTo(read)) - readsBefore;
+        atPrompt.writes = await writes();
+      },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(atPrompt).toEqual({ reads: plan.projects.length, writes: 0 });
+    expect((await callsTo(read)) - readsBefore).toBe(plan.projects.length);
+    expect(result.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped/);
+    expect(await statArb()).not.toContain("leo_contractor");
   });
 });

@@ -5,7 +5,7 @@ import { Option, type Command } from "commander";
 import { applyPlan, type ApplyOptions, type ApplyProgress } from "../../apply/apply-plan.js";
 import { assertGuards } from "../../apply/guards.js";
 import { DEFAULT_JOURNAL_PATH, openFileJournal } from "../../apply/journal.js";
-import { applySavedPlan } from "../../app/apply-saved-plan.js";
+import { readFreshPlanState } from "../../app/apply-saved-plan.js";
 import { journalActor, journalCommit } from "../../app/journal-identity.js";
 import { planFromDesired } from "../../app/plan-from-desired.js";
 import type { ApplyResult } from "../../model/apply-result.js";
@@ -200,6 +200,9 @@ async function run(
   }
   const maxDeletions = flags.maxDeletions ?? plan.settings.maxDeletions;
   assertGuards(plan, { maxDeletions });
+  // A saved plan is checked against live state BEFORE anybody is asked to approve it, so nobody
+  // says `yes` to a plan that is then refused; apply verifies against these same reads.
+  const verifyAgainst = isSaved ? await readFreshPlanState(plan, connection.api) : live;
   if (flags.autoApprove !== true && !(await confirm(ctx))) {
     throw new QcCollabError("E_USAGE", "apply cancelled: nothing was changed");
   }
@@ -219,9 +222,10 @@ async function run(
     };
     const progress = progressReporter(ctx);
     const withProgress = progress === undefined ? options : { ...options, onProgress: progress };
-    result = isSaved
-      ? await applySavedPlan(plan, withProgress)
-      : await applyPlan(plan, { ...withProgress, ...(live === undefined ? {} : { live }) });
+    result = await applyPlan(plan, {
+      ...withProgress,
+      ...(verifyAgainst === undefined ? {} : { live: verifyAgainst }),
+    });
   } finally {
     await journal.close();
   }
