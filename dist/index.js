@@ -39537,6 +39537,9 @@ function changedUserDifferences(changes, actual) {
 
 // src/apply/apply-plan.ts
 var DEFAULT_APPLY_CONCURRENCY = 4;
+function wasNotStarted(error2) {
+  return isQcCollabError(error2) && error2.code === "E_INTERRUPTED";
+}
 function summarise(error2) {
   if (isQcCollabError(error2)) return { code: error2.code, message: error2.message };
   return { code: "E_INTERNAL", message: error2 instanceof Error ? error2.message : String(error2) };
@@ -39607,15 +39610,17 @@ async function applyProject(run, project) {
       });
     } catch (error2) {
       blocker = summarise(error2);
-      await record(run, project, {
-        action: "lock",
-        user: null,
-        before: null,
-        after: null,
-        outcome: "failed",
-        error: blocker,
-        durationMs: run.clock().getTime() - t0
-      });
+      if (!wasNotStarted(error2)) {
+        await record(run, project, {
+          action: "lock",
+          user: null,
+          before: null,
+          after: null,
+          outcome: "failed",
+          error: blocker,
+          durationMs: run.clock().getTime() - t0
+        });
+      }
     }
   }
   let lastList;
@@ -39639,6 +39644,13 @@ async function applyProject(run, project) {
       finish(change, { change, outcome: "applied" });
     } catch (error2) {
       const summary2 = summarise(error2);
+      if (wasNotStarted(error2)) {
+        const skipped = { code: summary2.code, message: `not attempted: ${summary2.message}` };
+        await record(run, project, { ...base, outcome: "skipped", error: skipped });
+        finish(change, { change, outcome: "skipped", error: skipped });
+        blocker = summary2;
+        continue;
+      }
       await record(run, project, {
         ...base,
         outcome: "failed",
@@ -44064,7 +44076,9 @@ var EXIT = {
   error: 1,
   changesPresent: 2,
   applyPartlyFailed: 3,
-  stoppedByGuard: 4
+  stoppedByGuard: 4,
+  /** A second Ctrl-C during apply: the process ends at once (128 + SIGINT, the shell convention). */
+  interruptedAgain: 130
 };
 function exitCodeFor(error2) {
   if (isQcCollabError(error2)) {

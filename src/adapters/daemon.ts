@@ -13,7 +13,7 @@ import { reconcileOnce } from "./daemon/reconcile-run.js";
 import { exitCodeForOutcome } from "./daemon/run-record.js";
 import { createRunLoop } from "./daemon/run-loop.js";
 import { assertValidSchedule, startSchedule, type Schedule } from "./daemon/scheduler.js";
-import { gateApi } from "./daemon/shutdown-gate.js";
+import { gateApi } from "../apply/shutdown-gate.js";
 import type { ApiRequestEvent } from "../qc/api.js";
 import { openConnection } from "./connection.js";
 import { EXIT } from "./exit-codes.js";
@@ -87,7 +87,11 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
     },
     via: "reconcile",
   });
-  const api = gateApi(connection.api, isShuttingDown);
+  const api = gateApi(
+    connection.api,
+    isShuttingDown,
+    "interrupted: the reconciler is shutting down (SIGTERM/SIGINT)",
+  );
   const identity = connection.identity;
 
   const loop = createRunLoop({

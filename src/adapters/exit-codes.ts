@@ -7,6 +7,8 @@ export const EXIT = {
   changesPresent: 2,
   applyPartlyFailed: 3,
   stoppedByGuard: 4,
+  /** A second Ctrl-C during apply: the process ends at once (128 + SIGINT, the shell convention). */
+  interruptedAgain: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -60,6 +60,14 @@ export interface ApplyOptions {
   readonly onProgress?: (event: ApplyProgress) => void;
 }
 
+/**
+ * E_INTERRUPTED comes from the shutdown gate (shutdown-gate.ts) BEFORE a call reaches
+ * QuantConnect: the change was not attempted, so it is skipped, not failed.
+ */
+function wasNotStarted(error: unknown): boolean {
+  return isQcCollabError(error) && error.code === "E_INTERRUPTED";
+}
+
 function summarise(error: unknown): ErrorSummary {
   if (isQcCollabError(error)) return { code: error.code, message: error.message };
   return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
@@ -162,15 +170,18 @@ async function applyProject(run: RunContext, project: ProjectPlan): Promise<Proj
       });
     } catch (error) {
       blocker = summarise(error);
-      await record(run, project, {
-        action: "lock",
-        user: null,
-        before: null,
-        after: null,
-        outcome: "failed",
-        error: blocker,
-        durationMs: run.clock().getTime() - t0,
-      });
+      // A lock that was never requested (interrupted) is not an operation: only the skips are journaled.
+      if (!wasNotStarted(error)) {
+        await record(run, project, {
+          action: "lock",
+          user: null,
+          before: null,
+          after: null,
+          outcome: "failed",
+          error: blocker,
+          durationMs: run.clock().getTime() - t0,
+        });
+      }
     }
   }
 
@@ -195,6 +206,13 @@ async function applyProject(run: RunContext, project: ProjectPlan): Promise<Proj
       finish(change, { change, outcome: "applied" });
     } catch (error) {
       const summary = summarise(error);
+      if (wasNotStarted(error)) {
+        const skipped: ErrorSummary = { code: summary.code, message: `not attempted: ${summary.message}` };
+        await record(run, project, { ...base, outcome: "skipped", error: skipped });
+        finish(change, { change, outcome: "skipped", error: skipped });
+        blocker = summary;
+        continue;
+      }
       await record(run, project, {
         ...base,
         outcome: "failed",

@@ -20,7 +20,7 @@ export type ErrorCode =
   | "E_APPLY_PARTIAL"
   | "E_VERIFY"
   | "E_USAGE"
-  /** The reconciler is shutting down (SIGTERM/SIGINT): no new API call was started. */
+  /** Stopping on SIGTERM/SIGINT (reconciler, or apply on the CLI): the call was never started. */
   | "E_INTERRUPTED"
   | "E_INTERNAL";
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply-plan.js";
 import { memoryJournal, openFileJournal } from "../../src/apply/journal.js";
+import { gateApi } from "../../src/apply/shutdown-gate.js";
 import { planFromDesired } from "../../src/app/plan-from-desired.js";
 import { applySavedPlan } from "../../src/app/apply-saved-plan.js";
 import type { JournalEntry } from "../../src/model/apply-result.js";
@@ -192,6 +193,76 @@ describe("applyPlan against a sandbox", () => {
     expect(result.status).toBe("partial");
     // nobody lost access because a grant failed: the delete never ran
     expect((await sandbox.collaborators(1)).map((c) => c.publicId).sort()).toEqual(["ann", "dan"]);
+  });
+
+  describe("interrupted through the shutdown gate", () => {
+    async function interruptedRun(stopDuring: "lock" | "create") {
+      sandbox = await startTestSandbox(makeSeed([1, 2, 3].map((id) => ({ projectId: id, name: `P${id}` }))));
+      const desired = desiredState(
+        [1, 2, 3].map((id) => ({ id, grants: [{ user: "ann" }, { user: "ben" }] })),
+      );
+      const { plan, live } = await planFromDesired({ desired, api: sandbox.api, identity, now: NOW });
+      let stopping = false;
+      const base = sandbox.api;
+      // The signal arrives while the first call of that kind is in flight: that call still finishes.
+      const inFlight: QuantConnectApi = {
+        ...base,
+        acquireLock: (id, s) => {
+          if (stopDuring === "lock") stopping = true;
+          return base.acquireLock(id, s);
+        },
+        createCollaborator: (id, u, a) => {
+          if (stopDuring === "create") stopping = true;
+          return base.createCollaborator(id, u, a);
+        },
+      };
+      const journal = memoryJournal();
+      const result = await applyPlan(plan, {
+        api: gateApi(inFlight, () => stopping, "interrupted"),
+        live,
+        concurrency: 1,
+        journal,
+      });
+      return { result, journal: journal.entries, sandbox };
+    }
+
+    it("finishes the call in flight, skips every change not started, journals each skip", async () => {
+      const { result, journal, sandbox: sb } = await interruptedRun("create");
+      const outcomes = result.projects.map((p) => p.changes.map((c) => `${c.change.user} ${c.outcome}`));
+      expect(outcomes).toEqual([
+        ["ann applied", "ben skipped"],
+        ["ann skipped", "ben skipped"],
+        ["ann skipped", "ben skipped"],
+      ]);
+      expect(result.status).toBe("partial");
+      expect(result.counts).toEqual({ applied: 1, failed: 0, skipped: 5 });
+      const skipped = result.projects.flatMap((p) => p.changes).filter((c) => c.outcome === "skipped");
+      expect(skipped.map((c) => c.error)).toEqual(
+        Array.from({ length: 5 }, () => ({ code: "E_INTERRUPTED", message: "not attempted: interrupted" })),
+      );
+      expect(journal.map((e) => `${e.projectId} ${e.action} ${e.outcome}`)).toEqual([
+        "1 lock ok",
+        "1 create applied",
+        "1 create skipped",
+        "2 create skipped",
+        "2 create skipped",
+        "3 create skipped",
+        "3 create skipped",
+      ]);
+      expect(await sb.collaborators(2)).toEqual([]);
+    });
+
+    it("with nothing written yet, every change is skipped and the run counts as failed", async () => {
+      const { result, journal } = await interruptedRun("lock");
+      expect(result.status).toBe("failed");
+      expect(result.counts).toEqual({ applied: 0, failed: 0, skipped: 6 });
+      expect(result.projects.map((p) => p.error?.code)).toEqual([
+        "E_INTERRUPTED",
+        "E_INTERRUPTED",
+        "E_INTERRUPTED",
+      ]);
+      expect(journal.filter((e) => e.action === "lock").map((e) => e.outcome)).toEqual(["ok"]);
+    });
   });
 
   it("fails verification when somebody else changed the project between plan and apply", async () => {

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EventEmitter } from "node:events";
+import { existsSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/adapters/cli/main.js";
@@ -39,6 +41,8 @@ async function run(
     env?: Record<string, string>;
     /** Runs when the prompt is shown, before the answer is typed. */
     onPrompt?: () => Promise<void>;
+    signals?: CliIo["signals"];
+    exit?: CliIo["exit"];
   },
 ): Promise<Run> {
   const stdout = Object.assign(new PassThrough(), { isTTY: false });
@@ -67,6 +71,8 @@ async function run(
       QC_API_URL: sandbox.apiUrl,
       ...options.env,
     },
+    ...(options.signals === undefined ? {} : { signals: options.signals }),
+    ...(options.exit === undefined ? {} : { exit: options.exit }),
   };
   const code = await main(args, io);
   return { code, stdout: out, stderr: err };
@@ -182,5 +188,53 @@ describe("apply PLANFILE on a terminal", () => {
     expect((await callsTo(read)) - readsBefore).toBe(plan.projects.length);
     expect(result.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped/);
     expect(await statArb()).not.toContain("leo_contractor");
+  });
+});
+
+describe("apply interrupted (injected signals, sandbox with latency)", () => {
+  beforeEach(async () => {
+    // The writes take 200 ms each, so a signal lands while the first calls are in flight.
+    await sandbox.close();
+    sandbox = await startSandboxServer({ seed, statePath: join(dir, "slow.json"), latencyMs: 200 });
+  });
+
+  /** Sends SIGINT `times` times as soon as apply has opened its journal, i.e. is about to write. */
+  function signalWhenWriting(signals: EventEmitter, times: number): void {
+    const timer = setInterval(() => {
+      if (!existsSync(join(dir, ".qc-collab", "journal.jsonl"))) return;
+      clearInterval(timer);
+      for (let i = 0; i < times; i += 1) signals.emit("SIGINT", "SIGINT");
+    }, 5);
+  }
+
+  it("before anything is written: every change skipped, table and summary printed, exit 1", async () => {
+    const signals = new EventEmitter();
+    signalWhenWriting(signals, 1);
+    const result = await run(["apply", "--auto-approve"], { tty: false, signals: signals as never });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain("SIGINT: stopping; the calls in flight finish");
+    expect(result.stdout).toMatch(/Apply failed: 0 applied, 0 failed, 5 skipped, in 3 projects/);
+    expect(result.stdout).toContain("E_INTERRUPTED: not attempted: interrupted");
+    expect(result.stderr).toContain("Interrupted: 5 changes not attempted");
+    const journal = (await readFile(join(dir, ".qc-collab", "journal.jsonl"), "utf8")).trim().split("\n");
+    const changes = journal.map((l) => JSON.parse(l) as { action: string; outcome: string });
+    expect(changes.filter((e) => e.action !== "lock").map((e) => e.outcome)).toEqual(
+      Array(5).fill("skipped"),
+    );
+    expect(await statArb()).toContain("leo_contractor");
+    expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).toBe(0);
+  });
+
+  it("a second signal exits at once with 130", async () => {
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    signalWhenWriting(signals, 2);
+    const result = await run(["apply", "--auto-approve"], {
+      tty: false,
+      signals: signals as never,
+      exit: (code) => exits.push(code),
+    });
+    expect(exits).toEqual([130]);
+    expect(result.stderr).toContain("SIGINT again: exiting now");
   });
 });

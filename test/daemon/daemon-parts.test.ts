@@ -3,7 +3,7 @@ import { createReconcilerMetrics } from "../../src/adapters/daemon/metrics.js";
 import { createRunLoop } from "../../src/adapters/daemon/run-loop.js";
 import { exitCodeForOutcome, type RunRecord } from "../../src/adapters/daemon/run-record.js";
 import { assertValidSchedule } from "../../src/adapters/daemon/scheduler.js";
-import { gateApi } from "../../src/adapters/daemon/shutdown-gate.js";
+import { gateApi } from "../../src/apply/shutdown-gate.js";
 import type { QuantConnectApi } from "../../src/qc/api.js";
 
 const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({

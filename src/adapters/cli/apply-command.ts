@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { Option, type Command } from "commander";
 import { applyPlan, type ApplyOptions, type ApplyProgress } from "../../apply/apply-plan.js";
 import { assertGuards } from "../../apply/guards.js";
+import { gateApi } from "../../apply/shutdown-gate.js";
 import { DEFAULT_JOURNAL_PATH, openFileJournal } from "../../apply/journal.js";
 import { readFreshPlanState } from "../../app/apply-saved-plan.js";
 import { journalActor, journalCommit } from "../../app/journal-identity.js";
@@ -24,6 +25,7 @@ import {
   type ConnectionFlags,
 } from "./connect.js";
 import { type CliContext, useColor } from "./context.js";
+import { watchInterrupts } from "./interrupt.js";
 import { hasChanges } from "./plan-command.js";
 import {
   collect,
@@ -208,10 +210,16 @@ async function run(
   }
   const journalPath = inCwd(ctx, flags.journal);
   const journal = await openFileJournal(journalPath);
+  const interruption = watchInterrupts(ctx, (signal) => {
+    ctx.stderr.write(
+      `\n${signal}: stopping; the calls in flight finish, no new one starts (${signal} again to exit now).\n`,
+    );
+  });
   let result: ApplyResult;
   try {
     const options: ApplyOptions = {
-      api: connection.api,
+      // The same gate as the reconciler's: after a signal, changes not yet started are skipped.
+      api: gateApi(connection.api, () => interruption.signal() !== undefined, "interrupted"),
       concurrency: flags.concurrency,
       maxDeletions,
       ...(flags.lock ? {} : { lock: false }),
@@ -227,13 +235,25 @@ async function run(
       ...(verifyAgainst === undefined ? {} : { live: verifyAgainst }),
     });
   } finally {
+    interruption.dispose();
     await journal.close();
   }
   if (json) ctx.stdout.write(renderApplyJson(plan, result));
   else ctx.stdout.write(`\n${renderApplyText(result, { color: useColor(ctx) })}`);
   ctx.stderr.write(`Journal: ${flags.journal}\n`);
-  ctx.exitCode =
-    result.status === "applied" || result.status === "no-changes" ? EXIT.ok : EXIT.applyPartlyFailed;
+  const interrupted = interruption.signal() !== undefined && result.counts.skipped > 0;
+  if (interrupted) {
+    ctx.stderr.write(
+      `Interrupted: ${result.counts.skipped} change${result.counts.skipped === 1 ? "" : "s"} not attempted; run apply again to finish.\n`,
+    );
+  }
+  ctx.exitCode = exitCodeForResult(result, interrupted);
+}
+
+/** Interrupted before anything was written: an error (1), like a cancel; otherwise partial (3). */
+function exitCodeForResult(result: ApplyResult, interrupted: boolean): number {
+  if (result.status === "applied" || result.status === "no-changes") return EXIT.ok;
+  return interrupted && result.counts.applied === 0 ? EXIT.error : EXIT.applyPartlyFailed;
 }
 
 function emptyResult(): ApplyResult {

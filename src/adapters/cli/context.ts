@@ -8,6 +8,10 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Where SIGINT/SIGTERM come from (`process`); without it a command installs no handler. */
+  readonly signals?: Pick<NodeJS.Process, "on" | "off">;
+  /** Ends the process at once (a second Ctrl-C during apply); `process.exit` by default. */
+  readonly exit?: (code: number) => void;
 }
 
 export interface CliContext extends CliIo {
@@ -22,6 +26,8 @@ export function processIo(): CliIo {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    signals: process,
+    exit: (code) => process.exit(code),
   };
 }
 

@@ -1,18 +1,20 @@
-import { QcCollabError } from "../../model/errors.js";
-import type { QuantConnectApi } from "../../qc/api.js";
+import { QcCollabError } from "../model/errors.js";
+import type { QuantConnectApi } from "../qc/api.js";
 
 /**
- * Wraps the API so that after shutdown begins no NEW call starts: the call in flight finishes (a
- * write is never cut halfway), the next one throws E_INTERRUPTED, and the run ends promptly.
+ * Wraps the API so that once stopping begins (a signal to the CLI or to the reconciler) no NEW
+ * call starts: the calls in flight finish (a write is never cut halfway), every later one throws
+ * E_INTERRUPTED without reaching QuantConnect, and applyPlan records those changes as skipped.
+ * `reason` ends up in the result and the journal.
  */
-export function gateApi(api: QuantConnectApi, isShuttingDown: () => boolean): QuantConnectApi {
+export function gateApi(
+  api: QuantConnectApi,
+  isStopping: () => boolean,
+  reason = "interrupted (SIGTERM/SIGINT)",
+): QuantConnectApi {
   const guard = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => {
     return (...args: A): Promise<R> => {
-      if (isShuttingDown()) {
-        return Promise.reject(
-          new QcCollabError("E_INTERRUPTED", "not started: the reconciler is shutting down (SIGTERM/SIGINT)"),
-        );
-      }
+      if (isStopping()) return Promise.reject(new QcCollabError("E_INTERRUPTED", reason));
       return call(...args);
     };
   };
