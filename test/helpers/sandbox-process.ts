@@ -3,31 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Credentials } from "../../src/qc/signing.js";
+import type { AdminState as SandboxAdminState } from "../../src/sandbox/admin.js";
+import type { StatsSnapshot as SandboxAdminStats } from "../../src/sandbox/request-stats.js";
 import { CLI_PATH, REPO_ROOT } from "./run-cli.js";
 
-/** What GET /__sandbox/state answers (no tokens). */
-export interface SandboxAdminState {
-  users: { uid: number; publicId: string; name: string }[];
-  projects: {
-    projectId: number;
-    name: string;
-    ownerUid: number;
-    collaborators: { publicId: string; permission: "read" | "write"; liveControl: boolean }[];
-  }[];
-  locks: {
-    projectId: number;
-    uid: number;
-    publicId: string;
-    codeSourceId: string;
-    acquiredAt: string;
-    expiresAt: string;
-  }[];
-}
-
-export interface SandboxAdminStats {
-  total: number;
-  byEndpoint: Record<string, Record<string, number>>;
-}
+// The admin endpoints' answers, typed by the sandbox itself so the two can never drift apart.
+export type { AdminState as SandboxAdminState } from "../../src/sandbox/admin.js";
+export type { StatsSnapshot as SandboxAdminStats } from "../../src/sandbox/request-stats.js";
 
 export interface SandboxExit {
   code: number | null;
