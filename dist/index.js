@@ -40426,7 +40426,7 @@ var BlockSubsetParser = class {
       let end = text.indexOf("\n", pos);
       if (end === -1) end = length;
       let contentEnd = end;
-      if (contentEnd > pos && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
+      if (end < length && contentEnd > pos && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
       let i = pos;
       while (i < contentEnd && text.charCodeAt(i) === SPACE) i++;
       if (i < contentEnd) {
@@ -40436,7 +40436,7 @@ var BlockSubsetParser = class {
           if (i === pos && (c === DASH || c === 46 || c === 37)) {
             const head = text.slice(i, Math.min(i + 4, contentEnd));
             if (first && (head === "---" || head === "--- ")) {
-              if (text.slice(i + 3, contentEnd).trim() !== "") throw new Unsupported();
+              if (!/^ *$/.test(text.slice(i + 3, contentEnd))) throw new Unsupported();
               pos = end + 1;
               first = false;
               continue;
@@ -40481,7 +40481,7 @@ var BlockSubsetParser = class {
         if (this.isSeqItem(p)) break;
         throw new Unsupported();
       }
-      const key = text.slice(p, colon).trimEnd();
+      const key = trimSpaces(text.slice(p, colon));
       if (!this.isSimpleKey(key) || Object.hasOwn(map, key)) throw new Unsupported();
       let v = colon + 1;
       while (v < e && text.charCodeAt(v) === SPACE) v++;
@@ -40598,7 +40598,7 @@ var BlockSubsetParser = class {
     if (first === '"' || first === "'") {
       const close = this.quotedEnd(v, e);
       const rest = text.slice(close + 1, e);
-      if (rest.trim() !== "" && !/^ +#/.test(rest)) throw new Unsupported();
+      if (!/^ *$|^ +#/.test(rest)) throw new Unsupported();
       const body = text.slice(v + 1, close);
       if (NEEDS_FULL_PARSER.test(body)) throw new Unsupported();
       return first === "'" ? body.replaceAll("''", "'") : body;
@@ -40608,11 +40608,16 @@ var BlockSubsetParser = class {
     let raw = text.slice(v, e);
     const comment = raw.indexOf(" #");
     if (comment !== -1) raw = raw.slice(0, comment);
-    raw = raw.trimEnd();
+    raw = trimSpaces(raw);
     if (raw.includes(": ") || raw.endsWith(":") || NEEDS_FULL_PARSER.test(raw)) throw new Unsupported();
     return resolvePlain(raw);
   }
 };
+function trimSpaces(raw) {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === SPACE) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
+}
 function resolvePlain(raw) {
   const c = raw.charCodeAt(0);
   if (c === 116 || c === 84 || c === 102 || c === 70) {

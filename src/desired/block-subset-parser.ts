@@ -68,7 +68,8 @@ class BlockSubsetParser {
       let end = text.indexOf("\n", pos);
       if (end === -1) end = length;
       let contentEnd = end;
-      if (contentEnd > pos && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
+      // CR only as part of CRLF: the yaml package keeps a lone CR at the very end as content.
+      if (end < length && contentEnd > pos && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
       let i = pos;
       while (i < contentEnd && text.charCodeAt(i) === SPACE) i++;
       if (i < contentEnd) {
@@ -79,7 +80,7 @@ class BlockSubsetParser {
             const head = text.slice(i, Math.min(i + 4, contentEnd));
             // A leading `---` is common and harmless; other markers and directives are not.
             if (first && (head === "---" || head === "--- ")) {
-              if (text.slice(i + 3, contentEnd).trim() !== "") throw new Unsupported();
+              if (!/^ *$/.test(text.slice(i + 3, contentEnd))) throw new Unsupported();
               pos = end + 1;
               first = false;
               continue;
@@ -127,7 +128,7 @@ class BlockSubsetParser {
         if (this.isSeqItem(p)) break; // a sequence after the map at its indentation: the parent decides
         throw new Unsupported();
       }
-      const key = text.slice(p, colon).trimEnd();
+      const key = trimSpaces(text.slice(p, colon));
       if (!this.isSimpleKey(key) || Object.hasOwn(map, key)) throw new Unsupported();
       let v = colon + 1;
       while (v < e && text.charCodeAt(v) === SPACE) v++;
@@ -249,7 +250,7 @@ class BlockSubsetParser {
     if (first === '"' || first === "'") {
       const close = this.quotedEnd(v, e);
       const rest = text.slice(close + 1, e);
-      if (rest.trim() !== "" && !/^ +#/.test(rest)) throw new Unsupported();
+      if (!/^ *$|^ +#/.test(rest)) throw new Unsupported();
       const body = text.slice(v + 1, close);
       if (NEEDS_FULL_PARSER.test(body)) throw new Unsupported();
       return first === "'" ? body.replaceAll("''", "'") : body;
@@ -259,10 +260,20 @@ class BlockSubsetParser {
     let raw = text.slice(v, e);
     const comment = raw.indexOf(" #");
     if (comment !== -1) raw = raw.slice(0, comment);
-    raw = raw.trimEnd();
+    raw = trimSpaces(raw);
     if (raw.includes(": ") || raw.endsWith(":") || NEEDS_FULL_PARSER.test(raw)) throw new Unsupported();
     return resolvePlain(raw);
   }
+}
+
+/**
+ * Only U+0020: String#trimEnd also strips tabs, CR and Unicode spaces (U+00A0, U+3000…), which YAML
+ * keeps as content; what is left is then checked, so a tab or CR makes the fast path give up.
+ */
+function trimSpaces(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === SPACE) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
 }
 
 /** YAML 1.2 core schema, as the `yaml` package resolves it; rarer number forms go to the full parser. */

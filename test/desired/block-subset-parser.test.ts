@@ -118,6 +118,28 @@ describe("the block-subset fast path", () => {
     expect(fast(text)).toBeUndefined();
   });
 
+  it.each([
+    ["a trailing no-break space", "a: x\u00a0\n"],
+    ["a no-break space alone", "a: \u00a0\n"],
+    ["a trailing ideographic space", "- x\u3000\n"],
+    ["a trailing space before a comment", "a: x\u00a0 # c\n"],
+    ["a tab alone after the colon", "a: \t\n"],
+    ["a tab after a null", "a: ~\t \n"],
+    ["a stray carriage return", "a: 1\r\r\nb: 2\n"],
+    ["a carriage return then spaces", "a: x\r  \n"],
+    ["a lone carriage return at the end", "a: x\r"],
+    ["a document marker then a no-break space", "--- \u00a0\na: 1\n"],
+    ["a no-break space before a key's colon", "a\u00a0: 1\n"],
+    ["a no-break space after a quoted scalar", "a: 'x'\u00a0\n"],
+    ["a tab after a quoted scalar", "a: 'x'\t\n"],
+  ])("never reads %s differently from the yaml package", (_, text) => {
+    const ours = fast(text);
+    if (ours === undefined) return;
+    const doc = parseDocument(text, { uniqueKeys: true, strict: true });
+    expect(doc.errors).toEqual([]);
+    expect(ours).toEqual(doc.toJS());
+  });
+
   it("records the same positions as the full parser would", () => {
     const text =
       "version: 1\nprojects:\n  - id: 7\n    collaborators:\n    - user: a\n      permission: write\n";
