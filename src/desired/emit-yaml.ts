@@ -34,10 +34,22 @@ function collaboratorNode(doc: Document, c: LiveCollaborator): YAMLMap {
   return node;
 }
 
-function projectNode(doc: Document, project: ImportedProject, viewerUid: number | undefined): YAMLMap {
+function projectNode(
+  doc: Document,
+  project: ImportedProject,
+  viewerUid: number | undefined,
+  sameName: number,
+): YAMLMap {
   const node = new YAMLMap();
-  node.add(doc.createPair("id", project.projectId));
-  if (project.name !== "") node.add(doc.createPair("name", project.name));
+  const id = doc.createPair("id", project.projectId);
+  node.add(id);
+  if (sameName > 1 && project.name !== "") {
+    // Two entries with one name are a duplicate-project error: the id alone identifies the project.
+    (id.value as Scalar).comment =
+      ` ${JSON.stringify(commentText(project.name))}: a name ${sameName} imported projects share; declared by id only`;
+  } else if (project.name !== "") {
+    node.add(doc.createPair("name", project.name));
+  }
   const declared = [...project.collaborators]
     .filter((c) => !c.owner)
     .sort((a, b) => a.publicId.localeCompare(b.publicId));
@@ -83,8 +95,12 @@ export function emitCollaboratorsYaml(input: EmitInput): string {
     }
   }
   root.add(doc.createPair("settings", settings));
+  const nameCounts = new Map<string, number>();
+  for (const p of input.projects) nameCounts.set(p.name, (nameCounts.get(p.name) ?? 0) + 1);
   const projects = new YAMLSeq();
-  for (const project of input.projects) projects.add(projectNode(doc, project, input.viewerUid));
+  for (const project of input.projects) {
+    projects.add(projectNode(doc, project, input.viewerUid, nameCounts.get(project.name) ?? 1));
+  }
   if (input.projects.length === 0) projects.flow = true;
   const projectsPair = doc.createPair("projects", projects);
   root.add(projectsPair);

@@ -65,4 +65,27 @@ describe("emitCollaboratorsYaml", () => {
       emitCollaboratorsYaml({ projects, generatedAt: new Date("2026-06-01T00:00:00Z"), viewerUid: 7 }),
     ).toBe(text);
   });
+
+  it("leaves out a name that several imported projects share, so the file stays valid", () => {
+    const twin = (projectId: number) => ({
+      projectId,
+      name: "Smooth Blue Alligator",
+      collaborators: [person("mara", "write", { owner: true, uid: 7 }), person("alice", "read")],
+    });
+    const shared = emitCollaboratorsYaml({
+      projects: [twin(21), twin(22), { projectId: 23, name: "Unique", collaborators: [] }],
+      generatedAt: new Date("2026-06-01T00:00:00Z"),
+      viewerUid: 7,
+    });
+    const result = parseDesiredState(shared, "imported.yaml", { now: new Date("2026-06-01T00:00:00Z") });
+    expect(result.errors).toEqual([]);
+    expect(result.value?.projects.map((p) => p.ref)).toEqual([
+      { kind: "id", projectId: 21 },
+      { kind: "id", projectId: 22 },
+      { kind: "id", projectId: 23, name: "Unique" },
+    ]);
+    expect(shared).toContain(
+      '# "Smooth Blue Alligator": a name 2 imported projects share; declared by id only',
+    );
+  });
 });
