@@ -34873,6 +34873,7 @@ var require__ = __commonJS({
 });
 
 // src/adapters/action.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
 import { writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join5 } from "node:path";
@@ -44152,6 +44153,12 @@ async function makePlan(run, desired) {
   });
   return { ...result, api: connection.api };
 }
+function logVerbatim(text) {
+  const token = randomUUID3();
+  info(`::stop-commands::${token}`);
+  info(text);
+  info(`::${token}::`);
+}
 async function publishPlan(run, plan) {
   const changes = plan.summary.create + plan.summary.update + plan.summary.delete;
   const dir = run.env["RUNNER_TEMP"] ?? tmpdir();
@@ -44161,7 +44168,7 @@ async function publishPlan(run, plan) {
   setOutput("summary", JSON.stringify(plan.summary));
   setOutput("plan-file", planFile);
   startGroup(summaryLine(plan));
-  info(renderPlanText(plan, { color: false }));
+  logVerbatim(renderPlanText(plan, { color: false }));
   endGroup();
   const markdown = renderPlanMarkdown(plan);
   await writeJobSummary(run.env, markdown);

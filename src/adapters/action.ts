@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -107,6 +108,18 @@ async function makePlan(run: RunContext, desired: DesiredState) {
   return { ...result, api: connection.api };
 }
 
+/**
+ * Project names (from QuantConnect) and reasons (from the file) may hold a line break followed by
+ * `::command::`, which the runner would execute from the log. Between `::stop-commands::T` and
+ * `::T::` (T unguessable) it executes nothing, as GitHub advises for untrusted output.
+ */
+function logVerbatim(text: string): void {
+  const token = randomUUID();
+  core.info(`::stop-commands::${token}`);
+  core.info(text);
+  core.info(`::${token}::`);
+}
+
 async function publishPlan(run: RunContext, plan: Plan): Promise<string> {
   const changes = plan.summary.create + plan.summary.update + plan.summary.delete;
   const dir = run.env["RUNNER_TEMP"] ?? tmpdir();
@@ -117,7 +130,7 @@ async function publishPlan(run: RunContext, plan: Plan): Promise<string> {
   core.setOutput("plan-file", planFile);
   // The step log gets the terminal rendering; the summary and the comment get markdown.
   core.startGroup(summaryLine(plan));
-  core.info(renderPlanText(plan, { color: false }));
+  logVerbatim(renderPlanText(plan, { color: false }));
   core.endGroup();
   const markdown = renderPlanMarkdown(plan);
   await writeJobSummary(run.env, markdown);

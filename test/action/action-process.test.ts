@@ -148,6 +148,29 @@ describe("the bundled Action, run as GitHub runs it", () => {
     expectNoSecrets(second);
   });
 
+  it("plan: text from the file or from QuantConnect cannot issue workflow commands in the log", async () => {
+    const text = readFileSync(join(workspace, "collaborators.yaml"), "utf8");
+    writeFileSync(
+      join(workspace, "collaborators.yaml"),
+      text.replace('"reviews signals before the Q1 launch"', '"x\\n::error::injected by a reason"'),
+    );
+    const result = await run(qcInputs("plan", { "comment-on-pr": "false" }), "push", {
+      ref: "refs/heads/main",
+      repository: { full_name: REPOSITORY },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^::error::injected by a reason/m); // the reason is shown...
+    // ...but only where the runner processes no commands: between ::stop-commands::T and ::T::.
+    let stopToken: string | undefined;
+    for (const line of result.stdout.split("\n")) {
+      const stop = /^::stop-commands::(.+)$/.exec(line);
+      if (stop !== null) stopToken = stop[1];
+      else if (stopToken !== undefined && line === `::${stopToken}::`) stopToken = undefined;
+      else if (line.startsWith("::error::injected")) expect(stopToken).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(stopToken).toBeUndefined();
+  });
+
   it("plan on a pull request from a fork: validates, uses no secret, exits 0 with a note", async () => {
     const before = await sandbox.stats();
     const inputs = { ...qcInputs("plan"), "user-id": "", "api-token": "" }; // GitHub gives forks none
