@@ -40184,7 +40184,9 @@ function toPlanWarning(d) {
 }
 async function planFromDesired(options) {
   const { desired, api } = options;
-  const listed = needsProjectList(desired) ? await api.listProjects() : void 0;
+  const targets = options.targets ?? [];
+  const targetsByName = targets.some((t) => !/^#?\d+$/.test(t.trim()));
+  const listed = needsProjectList(desired) || targetsByName ? await api.listProjects() : void 0;
   const resolution = resolveProjects(desired, listed);
   if (resolution.errors.length > 0) {
     const count = resolution.errors.length;
@@ -40195,7 +40197,6 @@ async function planFromDesired(options) {
     );
   }
   let projects = resolution.resolved;
-  const targets = options.targets ?? [];
   if (targets.length > 0) {
     const { selected, unknown } = selectTargets(projects, targets);
     if (unknown.length > 0) {

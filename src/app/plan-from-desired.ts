@@ -37,12 +37,15 @@ function toPlanWarning(d: Diagnostic): PlanWarning {
 
 /**
  * Reads what the plan needs and builds it: one /projects/read only when a project is declared by
- * name, then one collaboration/read per targeted project, then the pure planner. Resolution errors
+ * name or a `--target` is not an id, then one collaboration/read per targeted project, then the pure planner. Resolution errors
  * (a name matching zero or several projects, an unknown target) are thrown before anything else.
  */
 export async function planFromDesired(options: PlanFromDesiredOptions): Promise<PlanFromDesiredResult> {
   const { desired, api } = options;
-  const listed = needsProjectList(desired) ? await api.listProjects() : undefined;
+  const targets = options.targets ?? [];
+  // A target that is not an id may be a project's QuantConnect name, known only from the list.
+  const targetsByName = targets.some((t) => !/^#?\d+$/.test(t.trim()));
+  const listed = needsProjectList(desired) || targetsByName ? await api.listProjects() : undefined;
   const resolution = resolveProjects(desired, listed);
   if (resolution.errors.length > 0) {
     const count = resolution.errors.length;
@@ -53,7 +56,6 @@ export async function planFromDesired(options: PlanFromDesiredOptions): Promise<
     );
   }
   let projects = resolution.resolved;
-  const targets = options.targets ?? [];
   if (targets.length > 0) {
     const { selected, unknown } = selectTargets(projects, targets);
     if (unknown.length > 0) {

@@ -101,6 +101,27 @@ describe("planFromDesired", () => {
 });
 
 describe("readLiveState", () => {
+  it("targets a project declared by id only by its QuantConnect name, listing projects just for that", async () => {
+    sandbox = await startTestSandbox(seed);
+    const desired = desiredState([
+      { id: 1, grants: [{ user: "ann" }] },
+      { id: 2, grants: [{ user: "ben" }] },
+    ]);
+    const { plan } = await planFromDesired({
+      desired,
+      api: sandbox.api,
+      identity,
+      now: NOW,
+      targets: ["Beta"],
+    });
+    expect(plan.projects.map((p) => [p.projectId, p.name])).toEqual([[2, "Beta"]]);
+    const before = count(await sandbox.stats(), "/projects/read");
+    expect(before).toBe(1);
+    // A numeric target needs no list.
+    await planFromDesired({ desired, api: sandbox.api, identity, now: NOW, targets: ["#2"] });
+    expect(count(await sandbox.stats(), "/projects/read")).toBe(before);
+  });
+
   it("keeps at most `concurrency` reads in flight and reads each project once", async () => {
     sandbox = await startTestSandbox(seed);
     let inFlight = 0;
