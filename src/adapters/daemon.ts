@@ -107,12 +107,13 @@ export async function runReconciler(options: ReconcileOptions, io: DaemonIo): Pr
         api,
         identity: () => Promise.resolve(identity),
         makePlan: (input) => planFromDesired(input),
-        applyPlan: async (plan, gated, commit) => {
+        applyPlan: async (plan, gated, commit, live) => {
           // Opened per run, before any write: an apply that cannot be audited does not start.
           const journal = await openFileJournal(resolve(io.cwd, options.journal ?? DEFAULT_JOURNAL_PATH));
           try {
             return await applyPlan(plan, {
               api: gated,
+              ...(live === undefined ? {} : { live }),
               ...(options.maxDeletions === undefined ? {} : { maxDeletions: options.maxDeletions }),
               journal,
               actor: journalActor(io.env, osUser()),

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createReconcilerMetrics } from "../../src/adapters/daemon/metrics.js";
+import { reconcileOnce } from "../../src/adapters/daemon/reconcile-run.js";
 import { createRunLoop } from "../../src/adapters/daemon/run-loop.js";
 import { exitCodeForOutcome, type RunRecord } from "../../src/adapters/daemon/run-record.js";
 import { assertValidSchedule } from "../../src/adapters/daemon/scheduler.js";
 import { gateApi } from "../../src/apply/shutdown-gate.js";
+import type { ApplyResult } from "../../src/model/apply-result.js";
+import type { DesiredState } from "../../src/model/desired-state.js";
+import type { LiveCollaborator } from "../../src/model/live-state.js";
+import type { Plan } from "../../src/model/plan.js";
 import type { QuantConnectApi } from "../../src/qc/api.js";
 
 const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
@@ -126,5 +131,39 @@ describe("shutdown gate", () => {
     down = true;
     await expect(gated.readCollaborators(2)).rejects.toMatchObject({ code: "E_INTERRUPTED" });
     expect(calls).toEqual([1]);
+  });
+});
+
+describe("reconcileOnce", () => {
+  it("verifies an apply against the live lists the plan was made from, as the CLI and the Action do", async () => {
+    const live = new Map([[7, [] as LiveCollaborator[]]]);
+    const plan = {
+      summary: { create: 1, update: 0, delete: 0, projects: 1, changedProjects: 1 },
+    } as unknown as Plan;
+    let received: ReadonlyMap<number, readonly LiveCollaborator[]> | undefined;
+    const result: ApplyResult = {
+      formatVersion: 1,
+      status: "applied",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      finishedAt: "2026-01-01T00:00:00.000Z",
+      durationMs: 0,
+      counts: { applied: 1, failed: 0, skipped: 0 },
+      projects: [],
+    };
+    const outcome = await reconcileOnce({
+      mode: "apply",
+      head: () => Promise.resolve(null),
+      loadDesired: () => Promise.resolve({} as DesiredState),
+      api: {} as QuantConnectApi,
+      identity: () => Promise.resolve({ uid: 1 }),
+      makePlan: () => Promise.resolve({ plan, live }),
+      applyPlan: (_plan, _api, _commit, verifyAgainst) => {
+        received = verifyAgainst;
+        return Promise.resolve(result);
+      },
+      clock: () => new Date("2026-01-01T00:00:00Z"),
+    });
+    expect(outcome.outcome).toBe("applied");
+    expect(received).toBe(live);
   });
 });

@@ -1,7 +1,7 @@
 import type { ApplyResult } from "../../model/apply-result.js";
 import type { DesiredState } from "../../model/desired-state.js";
 import { isQcCollabError } from "../../model/errors.js";
-import type { Identity } from "../../model/live-state.js";
+import type { Identity, LiveCollaborator } from "../../model/live-state.js";
 import type { Plan } from "../../model/plan.js";
 import type { QuantConnectApi } from "../../qc/api.js";
 import type { RunOutcome, RunRecord } from "./run-record.js";
@@ -21,9 +21,17 @@ export interface ReconcileRunDeps {
     api: QuantConnectApi;
     identity: Identity;
     now: Date;
-  }) => Promise<{ plan: Plan }>;
-  /** `commit` is recorded in the journal with every operation. */
-  readonly applyPlan: (plan: Plan, api: QuantConnectApi, commit: string | null) => Promise<ApplyResult>;
+  }) => Promise<{ plan: Plan; live?: ReadonlyMap<number, readonly LiveCollaborator[]> }>;
+  /**
+   * `commit` is recorded in the journal with every operation; `live` (the lists the plan was made
+   * from) lets verification catch an unexpected change to anybody, not only to the changed users.
+   */
+  readonly applyPlan: (
+    plan: Plan,
+    api: QuantConnectApi,
+    commit: string | null,
+    live: ReadonlyMap<number, readonly LiveCollaborator[]> | undefined,
+  ) => Promise<ApplyResult>;
   readonly clock: () => Date;
 }
 
@@ -61,11 +69,12 @@ export async function reconcileOnce(deps: ReconcileRunDeps): Promise<RunRecord> 
     commit = await deps.head();
     const desired = await deps.loadDesired();
     const identity = await deps.identity();
-    plan = (await deps.makePlan({ desired, api: deps.api, identity, now: started })).plan;
+    const made = await deps.makePlan({ desired, api: deps.api, identity, now: started });
+    plan = made.plan;
     const changes = changeCount(plan);
     if (changes === 0) return { ...base(), outcome: "no-changes", changes, summary: plan.summary };
     if (deps.mode === "plan") return { ...base(), outcome: "drift", changes, summary: plan.summary };
-    const result = await deps.applyPlan(plan, deps.api, commit);
+    const result = await deps.applyPlan(plan, deps.api, commit, made.live);
     const outcome: RunOutcome =
       result.status === "applied" || result.status === "no-changes" ? "applied" : "partial";
     return {
