@@ -39762,10 +39762,9 @@ async function openFileJournal(path) {
     append(entry) {
       const line = `${JSON.stringify(entry)}
 `;
-      queue = queue.then(async () => {
-        await handle.appendFile(line, "utf8");
-      });
-      return queue;
+      const written = queue.catch(() => void 0).then(() => handle.appendFile(line, "utf8"));
+      queue = written;
+      return written;
     },
     async close() {
       await queue.catch(() => void 0);

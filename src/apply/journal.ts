@@ -32,10 +32,11 @@ export async function openFileJournal(path: string): Promise<JournalSink> {
   return {
     append(entry) {
       const line = `${JSON.stringify(entry)}\n`;
-      queue = queue.then(async () => {
-        await handle.appendFile(line, "utf8");
-      });
-      return queue;
+      // Each line waits for the one before it, but not for its success: one failed append must
+      // fail only itself, never silently drop every later line.
+      const written = queue.catch(() => undefined).then(() => handle.appendFile(line, "utf8"));
+      queue = written;
+      return written;
     },
     async close() {
       await queue.catch(() => undefined);
