@@ -5,7 +5,7 @@ import { Option, type Command } from "commander";
 import { applyPlan, type ApplyOptions, type ApplyProgress } from "../../apply/apply-plan.js";
 import { assertGuards } from "../../apply/guards.js";
 import { gateApi } from "../../apply/shutdown-gate.js";
-import { DEFAULT_JOURNAL_PATH, openFileJournal } from "../../apply/journal.js";
+import { DEFAULT_JOURNAL_PATH, openFileJournal, type JournalSink } from "../../apply/journal.js";
 import { readFreshPlanState } from "../../app/apply-saved-plan.js";
 import { journalActor, journalCommit } from "../../app/journal-identity.js";
 import { planFromDesired } from "../../app/plan-from-desired.js";
@@ -208,13 +208,20 @@ async function run(
   if (flags.autoApprove !== true && !(await confirm(ctx))) {
     throw new QcCollabError("E_USAGE", "apply cancelled: nothing was changed");
   }
-  const journalPath = inCwd(ctx, flags.journal);
-  const journal = await openFileJournal(journalPath);
+  // Watch for signals before the journal exists: a Ctrl-C from here on is always handled (nothing
+  // started yet → everything skipped), never lost between opening the journal and the first call.
   const interruption = watchInterrupts(ctx, (signal) => {
     ctx.stderr.write(
       `\n${signal}: stopping; the calls in flight finish, no new one starts (${signal} again to exit now).\n`,
     );
   });
+  let journal: JournalSink;
+  try {
+    journal = await openFileJournal(inCwd(ctx, flags.journal));
+  } catch (error) {
+    interruption.dispose();
+    throw error;
+  }
   let result: ApplyResult;
   try {
     const options: ApplyOptions = {
