@@ -41771,6 +41771,36 @@ function renderPlanMarkdown(plan, options = {}) {
   return attempt({ collapsed: true, rows: 0, projects: Math.max(0, projects) }, Infinity) ?? "";
 }
 
+// src/report/printable.ts
+var UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function printable(text) {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function printableChange(change) {
+  return {
+    ...change,
+    user: printable(change.user),
+    source: printable(change.source),
+    ...change.reason === void 0 ? {} : { reason: printable(change.reason) }
+  };
+}
+function printablePlan(plan) {
+  return {
+    ...plan,
+    projects: plan.projects.map((project) => ({
+      ...project,
+      name: printable(project.name),
+      changes: project.changes.map(printableChange),
+      unmanaged: project.unmanaged.map((u) => ({ ...u, user: printable(u.user) }))
+    })),
+    warnings: plan.warnings.map((w) => ({
+      ...w,
+      message: printable(w.message),
+      ...w.source === void 0 ? {} : { source: printable(w.source) }
+    }))
+  };
+}
+
 // src/report/plan-text.ts
 function sgr(open4, close) {
   return (text) => `\x1B[${open4}m${text}\x1B[${close}m`;
@@ -41833,7 +41863,8 @@ function unchangedWithUnmanaged(project, palette) {
   const list = project.unmanaged.map((u) => `${u.user} (${formatAccess2(u.access)})`).join(", ");
   return `  "${project.name}" (#${project.projectId}): ${list} ${palette.dim("(unmanaged, kept)")}`;
 }
-function renderPlanText(plan, options) {
+function renderPlanText(untrusted, options) {
+  const plan = printablePlan(untrusted);
   const palette = options.color ? COLOR : NO_COLOR;
   const out = [];
   const changed = plan.projects.filter((p) => p.changes.length > 0);

@@ -1,3 +1,4 @@
+import { printableApplyResult } from "./printable.js";
 import type { ApplyResult, ChangeResult, ProjectApplyResult } from "../model/apply-result.js";
 import { ACTION_SYMBOL, describeChangeAccess } from "./plan-common.js";
 
@@ -41,8 +42,9 @@ export function applySummaryLine(result: ApplyResult): string {
 }
 
 /** The result table: per project, per change applied / failed / skipped, then the summary line. */
-export function renderApplyText(result: ApplyResult, options: { readonly color: boolean }): string {
-  if (result.status === "no-changes") return "No changes.\n";
+export function renderApplyText(untrusted: ApplyResult, options: { readonly color: boolean }): string {
+  if (untrusted.status === "no-changes") return "No changes.\n";
+  const result = printableApplyResult(untrusted);
   const blocks = result.projects.map((p) => projectBlock(p, options.color).join("\n"));
   const tail =
     result.journalError === undefined ? [] : [`warning: the journal is incomplete: ${result.journalError}`];

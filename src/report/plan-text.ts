@@ -1,3 +1,4 @@
+import { printablePlan } from "./printable.js";
 import type { Change, ChangeAction, Plan, ProjectPlan } from "../model/plan.js";
 import {
   ACTION_SYMBOL,
@@ -94,7 +95,8 @@ function unchangedWithUnmanaged(project: ProjectPlan, palette: Palette): string 
  * their YAML line, unmanaged collaborators, warnings, who gains or loses what, and the summary
  * line last, where the eye lands. Colour only when asked: the adapter decides (TTY, NO_COLOR, CI).
  */
-export function renderPlanText(plan: Plan, options: { readonly color: boolean }): string {
+export function renderPlanText(untrusted: Plan, options: { readonly color: boolean }): string {
+  const plan = printablePlan(untrusted);
   const palette = options.color ? COLOR : NO_COLOR;
   const out: string[] = [];
   const changed = plan.projects.filter((p) => p.changes.length > 0);

@@ -90,6 +90,23 @@ describe("renderApplyText", () => {
     );
   });
 
+  it("shows control characters in names and API messages as visible escapes", () => {
+    const hostile: ApplyResult = {
+      ...result,
+      projects: result.projects.map((p) => ({
+        ...p,
+        name: `${p.name}\u001b[31m`,
+        changes: p.changes.map((c) =>
+          c.error === undefined ? c : { ...c, error: { ...c.error, message: "busy\r\nApply complete" } },
+        ),
+      })),
+    };
+    const text = renderApplyText(hostile, { color: false });
+    // eslint-disable-next-line no-control-regex -- asserting that no control character is left
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text).toContain("One\\u001b[31m (#1)");
+  });
+
   it("says No changes. when there were none", () => {
     const none: ApplyResult = {
       ...result,

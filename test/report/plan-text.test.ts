@@ -61,6 +61,28 @@ describe("renderPlanText", () => {
     );
   });
 
+  it("shows control characters from outside (project names, reasons) as visible escapes", () => {
+    const plan = demoPlan();
+    const hostile: Plan = {
+      ...plan,
+      projects: plan.projects.map((p, i) =>
+        i === 0
+          ? {
+              ...p,
+              name: "Evil\u001b[2J\nPlan: 0 to add",
+              changes: p.changes.map((c) => ({ ...c, reason: "ok\u001b]0;title\u0007" })),
+            }
+          : p,
+      ),
+    };
+    const text = renderPlanText(hostile, { color: false });
+    // eslint-disable-next-line no-control-regex -- asserting that no control character is left
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text).toContain('project "Evil\\u001b[2J\\u000aPlan: 0 to add"');
+    expect(text).toContain('"ok\\u001b]0;title\\u0007"');
+    expect(text.match(/^Plan: /gm)).toHaveLength(1);
+  });
+
   it("uses colour only when asked", () => {
     expect(renderPlanText(demoPlan(), { color: false })).not.toMatch(ANSI);
     const colored = renderPlanText(demoPlan(), { color: true });
