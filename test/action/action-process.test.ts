@@ -159,15 +159,20 @@ describe("the bundled Action, run as GitHub runs it", () => {
       repository: { full_name: REPOSITORY },
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^::error::injected by a reason/m); // the reason is shown...
-    // ...but only where the runner processes no commands: between ::stop-commands::T and ::T::.
+    // The line break is shown as a visible escape, so no line of the log starts with a command...
+    expect(result.stdout).toContain('"x\\u000a::error::injected by a reason"');
+    expect(result.stdout).not.toMatch(/^::error::injected/m);
+    // ...and, as a second wall, the whole plan is printed where the runner processes no commands:
+    // between ::stop-commands::T and ::T::.
     let stopToken: string | undefined;
+    let bracketed = false;
     for (const line of result.stdout.split("\n")) {
       const stop = /^::stop-commands::(.+)$/.exec(line);
       if (stop !== null) stopToken = stop[1];
       else if (stopToken !== undefined && line === `::${stopToken}::`) stopToken = undefined;
-      else if (line.startsWith("::error::injected")) expect(stopToken).toMatch(/^[0-9a-f-]{36}$/);
+      else if (line.includes("injected by a reason")) bracketed = /^[0-9a-f-]{36}$/.test(stopToken ?? "");
     }
+    expect(bracketed).toBe(true);
     expect(stopToken).toBeUndefined();
   });
 
