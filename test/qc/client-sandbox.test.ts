@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { QcCollabError } from "../../src/model/errors.js";
 import type { Access } from "../../src/model/access.js";
 import type { ApiRequestEvent } from "../../src/qc/api.js";
 import { createQuantConnectClient, type ClientOptions } from "../../src/qc/client.js";
@@ -8,6 +7,8 @@ import { defaultSeedPath } from "../../src/sandbox/package-root.js";
 import { readSeedFile } from "../../src/sandbox/seed.js";
 import { startSandboxServer, type RunningSandbox, type SandboxOptions } from "../../src/sandbox/server.js";
 import { fakeClock } from "./scripted-fetch.js";
+import { failure } from "./expect-failure.js";
+import type { AdminState } from "../../src/sandbox/admin.js";
 
 /** The real client against the real emulator, over HTTP on loopback. */
 const seed = readSeedFile(defaultSeedPath());
@@ -35,23 +36,6 @@ async function sandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSa
 
 function clientFor(server: RunningSandbox, credentials: Credentials, extra: Partial<ClientOptions> = {}) {
   return createQuantConnectClient({ apiUrl: server.apiUrl, credentials, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<QcCollabError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof QcCollabError) return error;
-    throw error;
-  }
-  throw new Error("expected failure");
-}
-
-interface AdminState {
-  projects: {
-    projectId: number;
-    collaborators: { publicId: string; permission: string; liveControl: boolean }[];
-  }[];
 }
 
 async function adminCollaborators(server: RunningSandbox, projectId: number) {

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createQuantConnectClient, type ClientOptions } from "../../src/qc/client.js";
 import type { ApiRequestEvent } from "../../src/qc/api.js";
-import { QcCollabError } from "../../src/model/errors.js";
 import {
   connectionRefused,
   fakeClock,
@@ -13,6 +12,7 @@ import {
   wireCollaborator,
   type Step,
 } from "./scripted-fetch.js";
+import { failure } from "./expect-failure.js";
 
 const API = "https://qc.test/api/v2";
 const CREDENTIALS = {
@@ -36,16 +36,6 @@ function client(steps: readonly Step[], extra: Partial<ClientOptions> = {}) {
     ...extra,
   });
   return { api, clock, transport, events };
-}
-
-async function failure(promise: Promise<unknown>): Promise<QcCollabError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof QcCollabError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 const ok =

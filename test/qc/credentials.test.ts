@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { QcCollabError } from "../../src/model/errors.js";
 import { leanCredentialsPath, resolveApiUrl, resolveCredentials } from "../../src/qc/credentials.js";
 import { DEFAULT_API_URL } from "../../src/qc/wire-types.js";
+import { failure } from "./expect-failure.js";
 
 let home: string;
 beforeEach(async () => {
@@ -17,16 +17,6 @@ afterEach(async () => {
 async function writeLean(content: string): Promise<void> {
   await mkdir(join(home, ".lean"), { recursive: true });
   await writeFile(leanCredentialsPath(home), content);
-}
-
-async function failure(promise: Promise<unknown>): Promise<QcCollabError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof QcCollabError) return error;
-    throw error;
-  }
-  throw new Error("expected failure");
 }
 
 describe("resolveCredentials", () => {
